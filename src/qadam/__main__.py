@@ -1,0 +1,5 @@
+import sys
+
+from qadam.cli import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+"""cognition instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()

@@ -1,0 +1,5 @@
+"""mg instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()

@@ -1,0 +1,5 @@
+"""pain instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()

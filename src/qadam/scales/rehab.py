@@ -1,0 +1,5 @@
+"""rehab instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()

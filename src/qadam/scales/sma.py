@@ -1,0 +1,5 @@
+"""sma instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()

@@ -1,0 +1,5 @@
+"""stroke instruments."""
+
+from __future__ import annotations
+
+INSTRUMENTS: tuple = ()
