@@ -36,7 +36,7 @@ def test_item_9_above_zero_raises_the_safety_flag_whatever_the_total():
 
 
 def test_a_missing_item_gives_no_total_by_default():
-    responses = answers(1, 1, 1, 1, 1, 1, 1, 1, 1)
+    responses = answers(1, 1, 1, 1, 1, 1, 1, 1, 0)
     del responses["4"]
     result = scales.score("phq9", responses)
     assert result.total is None and not result.complete and result.missing == ("4",)
