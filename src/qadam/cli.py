@@ -1,6 +1,7 @@
 """The ``qadam`` command.
 
-``qadam scales …`` and ``qadam score`` use only the pure scoring library and start instantly. Every
+``qadam scales …``, ``qadam score`` and ``qadam schedule`` use only the pure libraries (scales and
+regimens) and start instantly. Every
 other command is a Django management command of the registry (``qadam demo``, ``qadam serve``,
 ``qadam audit verify`` …), run with the settings chosen by ``--data-dir`` / ``QADAM_DATA_DIR`` or
 ``QADAM_DATABASE_URL``.
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SCALE_COMMANDS:
         return run_scales_command(args)
+    if args and args[0] == "schedule":
+        from qadam.regimens.cli import run_schedule_command
+
+        return run_schedule_command(args[1:])
     from qadam.config.launcher import run_registry_command
 
     return run_registry_command(args)
