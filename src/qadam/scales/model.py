@@ -201,6 +201,9 @@ class Scored:
     derived: dict[str, Any] = field(default_factory=dict)
     complete: bool | None = None
     band: str | None = None
+    # Items the rule needs but did not get, when that depends on other answers (Berg item 3 is
+    # needed only if item 2 is below full marks); ``None`` means the declared required items.
+    missing: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -275,6 +278,10 @@ class Instrument:
     domain: str = ""
     notes: tuple[str, ...] = ()
     groups: Mapping[str, Text] = field(default_factory=dict)
+    # Instruments whose items are named by the user (GAS goals): every key of the mapping context
+    # field ``item_ids_from_context`` is accepted as a further item, validated as ``item_template``.
+    item_template: Item | None = None
+    item_ids_from_context: str | None = None
 
     def __post_init__(self) -> None:
         ids = [i.id for i in self.items]

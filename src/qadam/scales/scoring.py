@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from .errors import Problem, ScaleError
@@ -62,15 +63,41 @@ def _lookups(instrument: Instrument) -> dict[str, dict[Any, tuple[Any, Number | 
     return tables
 
 
-def validate_answers(instrument: Instrument, responses: Mapping[str, Any]) -> tuple[Answers, list[Problem]]:
-    """Check every response against its item; return the normalised answers and all problems."""
+_TEMPLATE_LOOKUPS: dict[tuple[str, str], dict[Any, tuple[Any, Number | None]]] = {}
+
+
+def _template_lookup(instrument: Instrument, template: Item) -> dict[Any, tuple[Any, Number | None]]:
+    key = (instrument.code, instrument.version)
+    table = _TEMPLATE_LOOKUPS.get(key)
+    if table is None:
+        table = _TEMPLATE_LOOKUPS[key] = _choice_lookup(template)
+    return table
+
+
+def context_items(instrument: Instrument, context: Mapping[str, Any]) -> dict[str, Item]:
+    """Items the validated context names (GAS goals listed in ``weights``), each a copy of the template."""
+    source, template = instrument.item_ids_from_context, instrument.item_template
+    if source is None or template is None or not isinstance(context.get(source), Mapping):
+        return {}
+    declared = instrument.items_by_id
+    return {str(k): replace(template, id=str(k)) for k in context[source] if str(k) not in declared}
+
+
+def validate_answers(
+    instrument: Instrument, responses: Mapping[str, Any], extra_items: Mapping[str, Item] | None = None
+) -> tuple[Answers, list[Problem]]:
+    """Check every response against its item; return the normalised answers and all problems.
+
+    ``extra_items`` are items beyond the declared ones that this administration's context names.
+    """
     problems: list[Problem] = []
     answers = Answers()
     points = answers.points
     items = instrument.items_by_id
+    extra = extra_items or {}
     lookups = _lookups(instrument)
     for item_id, raw in responses.items():
-        item = items.get(item_id)
+        item = items.get(item_id) or extra.get(item_id)
         if item is None:
             problems.append(Problem("unknown_item", item=str(item_id), value=raw, allowed=_ids(instrument), instrument=instrument.name))
             continue
@@ -82,6 +109,8 @@ def validate_answers(instrument: Instrument, responses: Mapping[str, Any]) -> tu
                 answers[item_id] = not_tested
             continue
         table = lookups.get(item_id)
+        if table is None and item.choices:
+            table = _template_lookup(instrument, item)
         if table is not None:
             hit = None if type(raw) is bool else _lookup(table, raw)
             if hit is None:
@@ -229,8 +258,8 @@ def score_instrument(instrument: Instrument, responses: Mapping[str, Any], conte
         raise ScaleError([Problem("invalid_request", value=type(responses).__name__, allowed="an object of item responses", instrument=instrument.name)])
     if context is not None and not isinstance(context, Mapping):
         raise ScaleError([Problem("invalid_request", value=type(context).__name__, allowed="an object of context values", instrument=instrument.name)])
-    answers, problems = validate_answers(instrument, responses)
     clean_context, context_problems = validate_context(instrument, context or {})
+    answers, problems = validate_answers(instrument, responses, context_items(instrument, clean_context))
     problems.extend(context_problems)
     if problems:
         raise ScaleError(problems)
@@ -239,7 +268,9 @@ def score_instrument(instrument: Instrument, responses: Mapping[str, Any], conte
 
 
 def _result(instrument: Instrument, answers: Answers, context: Mapping[str, Any], scored: Scored) -> Result:
-    missing = tuple(i.id for i in instrument.items if i.required and i.id not in answers)
+    missing = scored.missing
+    if missing is None:
+        missing = tuple(i.id for i in instrument.items if i.required and i.id not in answers)
     not_tested = tuple(i for i, a in answers.items() if type(a) is NotTested)
     complete = scored.complete if scored.complete is not None else not missing and not not_tested
     band = scored.band
