@@ -20,6 +20,8 @@ def full_responses(instrument: Instrument, pick=max) -> dict:
     """Answer every item with its lowest (``pick=min``) or highest (``max``) point-bearing value."""
     responses = {}
     for item in instrument.items:
+        if item.group == "measurement" and not item.required:
+            continue  # a raw measurement that only derives a level entered beside it (QMG)
         if item.choices:
             scored = [c for c in item.choices if c.points is not None] or list(item.choices)
             responses[item.id] = pick(scored, key=lambda c: (c.points if c.points is not None else 0)).code
