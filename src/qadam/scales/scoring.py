@@ -43,11 +43,14 @@ class Answers(dict):
 
 
 def _choice_lookup(item: Item) -> dict[Any, tuple[Any, Number | None]]:
-    """Accepted inputs of a choice item: the code itself, and its text form for numeric codes."""
+    """Accepted inputs of a choice item: the code itself, its text form for numeric codes, and the
+    number for text codes written in digits (MAS "2" arrives as 2 from a JSON form)."""
     table: dict[Any, tuple[Any, Number | None]] = {}
     for choice in item.choices:
         table[choice.code] = (choice.code, choice.points)
         table[str(choice.code)] = (choice.code, choice.points)
+        if isinstance(choice.code, str) and choice.code.isdigit():
+            table.setdefault(int(choice.code), (choice.code, choice.points))
     return table
 
 
@@ -61,6 +64,18 @@ def _lookups(instrument: Instrument) -> dict[str, dict[Any, tuple[Any, Number | 
         tables = {i.id: _choice_lookup(i) for i in instrument.items if i.choices}
         _LOOKUPS[key] = tables
     return tables
+
+
+_ITEM_IDS: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+
+def _item_ids(instrument: Instrument, flag: str) -> tuple[str, ...]:
+    """Ids of the declared items whose boolean ``flag`` ("required", "scored") is set, built once."""
+    key = (instrument.code, instrument.version, flag)
+    ids = _ITEM_IDS.get(key)
+    if ids is None:
+        ids = _ITEM_IDS[key] = tuple(i.id for i in instrument.items if getattr(i, flag))
+    return ids
 
 
 _TEMPLATE_LOOKUPS: dict[tuple[str, str], dict[Any, tuple[Any, Number | None]]] = {}
@@ -97,6 +112,17 @@ def validate_answers(
     extra = extra_items or {}
     lookups = _lookups(instrument)
     for item_id, raw in responses.items():
+        # Fast path for the usual answer: an allowed code, as int or text, of a declared choice
+        # item. Anything else (misses included) takes the full checks below, so results and
+        # problems are the same either way; this only saves the general checks' cost per item.
+        table = lookups.get(item_id)
+        if table is not None and (type(raw) is int or type(raw) is str):
+            hit = table.get(raw)
+            if hit is not None:
+                answers[item_id] = hit[0]
+                if hit[1] is not None:
+                    points[item_id] = hit[1]
+                continue
         item = items.get(item_id) or extra.get(item_id)
         if item is None:
             problems.append(Problem("unknown_item", item=str(item_id), value=raw, allowed=_ids(instrument), instrument=instrument.name))
@@ -270,8 +296,9 @@ def score_instrument(instrument: Instrument, responses: Mapping[str, Any], conte
 def _result(instrument: Instrument, answers: Answers, context: Mapping[str, Any], scored: Scored) -> Result:
     missing = scored.missing
     if missing is None:
-        missing = tuple(i.id for i in instrument.items if i.required and i.id not in answers)
-    not_tested = tuple(i for i, a in answers.items() if type(a) is NotTested)
+        missing = tuple(i for i in _item_ids(instrument, "required") if i not in answers)
+    # Not-tested answers carry no points: when every answer has points there is none to look for.
+    not_tested = () if len(answers) == len(answers.points) else tuple(i for i, a in answers.items() if type(a) is NotTested)
     complete = scored.complete if scored.complete is not None else not missing and not not_tested
     band = scored.band
     if band is None and instrument.bands:
@@ -338,7 +365,7 @@ def additive(instrument: Instrument, answers: Answers, context: Mapping[str, Any
 
     When items are missing or not tested the partial sum is reported as a flag, never as the total.
     """
-    scored_ids = tuple(i.id for i in instrument.items if i.scored)
+    scored_ids = _item_ids(instrument, "scored")
     total = sum_if_complete(answers, scored_ids)
     flags: list[Flag] = []
     if total is None:
