@@ -1,0 +1,227 @@
+"""Throughput and latency of ``qadam.scales.score``, validation included, in one process.
+
+For each instrument: scorings per second over a fixed time window, the p50 / p99 latency of one
+scoring, and the peak memory allocated while scoring (``tracemalloc``) beside the process's maximum
+resident set size. Responses are complete administrations built from the instrument's own items
+(``tests/scales/examples.py``: lowest, highest and mixed answers), cycled so that no two
+consecutive calls see the same input. An instrument that is not registered is skipped with a
+message. The whole run is bounded by ``--seconds`` per instrument and phase.
+
+Run from the repository root:
+
+    .venv/bin/python bench/scales.py                      # HFMSE, NIHSS and GAS
+    .venv/bin/python bench/scales.py --codes phq9 hads --seconds 1 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from qadam import scales
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CODES = ("hfmse", "nihss", "gas")
+GOAL = ("hfmse", 50_000)  # issue 2: at least 50,000 HFMSE scorings per second on one core
+MIXED_CASES = 14
+MEMORY_CALLS = 2_000
+
+
+def _examples():
+    """The shared builder of complete responses, loaded by path so no test package is needed."""
+    path = ROOT / "tests" / "scales" / "examples.py"
+    spec = importlib.util.spec_from_file_location("qadam_bench_examples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_cases(instrument, examples) -> tuple[list[tuple[dict, dict]], list[str]]:
+    """Valid (responses, context) pairs: lowest, highest and random mixes; invalid mixes dropped."""
+    context = examples.example_context(instrument)
+    low = examples.full_responses(instrument, min)
+    high = examples.full_responses(instrument, max)
+    rng = random.Random(2)  # fixed seed: the same inputs on every run
+    candidates = [low, high] + [
+        {item_id: (low if rng.random() < 0.5 else high)[item_id] for item_id in high} for _ in range(MIXED_CASES)
+    ]
+    cases, problems = [], []
+    for responses in candidates:
+        try:
+            scales.score(instrument.code, responses, context)
+        except scales.ScaleError as error:
+            problems.extend(error.messages("en"))
+            continue
+        cases.append((responses, context))
+    return cases, problems
+
+
+def throughput(code: str, cases, seconds: float) -> tuple[int, float]:
+    """Scorings completed in about ``seconds`` of wall time, in batches to keep the clock cheap."""
+    score = scales.score
+    batch = [cases[i % len(cases)] for i in range(1_000)]
+    done = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for responses, context in batch:
+            score(code, responses, context)
+        done += len(batch)
+        now = time.perf_counter()
+        if now >= deadline:
+            return done, now - start
+
+
+def latencies(code: str, cases, seconds: float, limit: int = 200_000) -> list[int]:
+    """Nanoseconds of single scorings, one clock pair around each call."""
+    score = scales.score
+    clock = time.perf_counter_ns
+    samples: list[int] = []
+    deadline = clock() + int(seconds * 1e9)
+    n = len(cases)
+    i = 0
+    while i < limit:
+        responses, context = cases[i % n]
+        t0 = clock()
+        score(code, responses, context)
+        t1 = clock()
+        samples.append(t1 - t0)
+        i += 1
+        if t1 >= deadline:
+            break
+    return samples
+
+
+def percentile(sorted_samples: list[int], fraction: float) -> float:
+    index = min(len(sorted_samples) - 1, int(round(fraction * (len(sorted_samples) - 1))))
+    return sorted_samples[index]
+
+
+def peak_memory(code: str, cases, calls: int = MEMORY_CALLS) -> int:
+    """Peak bytes allocated above the baseline while scoring ``calls`` times (results discarded)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for i in range(200):  # first traced calls allocate tracemalloc's own tables; leave them out
+            responses, context = cases[i % len(cases)]
+            scales.score(code, responses, context)
+        gc.collect()
+        tracemalloc.reset_peak()
+        baseline = tracemalloc.get_traced_memory()[0]
+        for i in range(calls):
+            responses, context = cases[i % len(cases)]
+            scales.score(code, responses, context)
+        return tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        tracemalloc.stop()
+
+
+def max_rss_kib() -> int:
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return usage // 1024 if sys.platform == "darwin" else usage  # bytes on macOS, KiB on Linux
+
+
+def pin_to_one_core() -> int | None:
+    """Run on a single CPU so the figure is a one-core figure, whatever the machine has."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def measure(instrument, cases, seconds: float) -> dict:
+    code = instrument.code
+    throughput(code, cases, min(0.3, seconds))  # warm-up: lookup tables, caches, branch history
+    done, elapsed = throughput(code, cases, seconds)
+    samples = sorted(latencies(code, cases, seconds / 2))
+    return {
+        "code": code,
+        "items": len(instrument.items),
+        "inputs": len(cases),
+        "scorings": done,
+        "seconds": round(elapsed, 3),
+        "per_second": round(done / elapsed),
+        "p50_us": round(percentile(samples, 0.50) / 1000, 2),
+        "p99_us": round(percentile(samples, 0.99) / 1000, 2),
+        "latency_samples": len(samples),
+        "peak_alloc_kib": round(peak_memory(code, cases) / 1024, 1),
+    }
+
+
+def print_table(rows: list[dict], out=sys.stdout) -> None:
+    header = f"{'instrument':<12}{'items':>6}{'scorings/s':>12}{'p50 µs':>9}{'p99 µs':>9}{'peak KiB':>10}"
+    print(header, file=out)
+    for row in rows:
+        print(
+            f"{row['code']:<12}{row['items']:>6}{row['per_second']:>12,}{row['p50_us']:>9.2f}"
+            f"{row['p99_us']:>9.2f}{row['peak_alloc_kib']:>10.1f}",
+            file=out,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--codes", nargs="+", default=list(DEFAULT_CODES), help="instrument codes (default: %(default)s)"
+    )
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of the throughput window per instrument")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0:
+        parser.error("--seconds must be positive")
+
+    cpu = pin_to_one_core()
+    examples = _examples()
+    rows, skipped = [], []
+    for code in args.codes:
+        instrument = scales.INSTRUMENTS.get(code)
+        if instrument is None:
+            skipped.append({"code": code, "reason": "not registered yet"})
+            continue
+        cases, problems = build_cases(instrument, examples)
+        if not cases:
+            reason = "no example input scores: " + "; ".join(problems[:3])
+            skipped.append({"code": code, "reason": reason})
+            continue
+        rows.append(measure(instrument, cases, args.seconds))
+
+    environment = {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "machine": platform.machine(),
+        "cpus_available": os.cpu_count(),
+        "pinned_cpu": cpu,
+        "max_rss_kib": max_rss_kib(),
+    }
+    goal_code, goal_rate = GOAL
+    goal_row = next((r for r in rows if r["code"] == goal_code), None)
+    goal = None if goal_row is None else goal_row["per_second"] >= goal_rate
+    if args.json:
+        print(json.dumps({"environment": environment, "results": rows, "skipped": skipped, "goal_met": goal}, indent=2))
+        return 0
+    print(
+        f"Python {environment['python']} on {environment['machine']}, pinned to CPU {cpu}; {args.seconds:g} s per instrument"
+    )
+    print_table(rows)
+    for skip in skipped:
+        print(f"skipped {skip['code']}: {skip['reason']}")
+    print(f"process max RSS: {environment['max_rss_kib']:,} KiB")
+    if goal is not None:
+        verdict = "met" if goal else "NOT met"
+        print(f"goal ≥{goal_rate:,} {goal_code.upper()} scorings/s: {verdict} ({goal_row['per_second']:,}/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
