@@ -1,0 +1,1 @@
+"""Published reference tables read by ``qadam.scales.reference`` (package data, JSON)."""
