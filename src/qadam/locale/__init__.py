@@ -1,0 +1,1 @@
+"""Translations (``kk``/``ru`` message catalogues) and locale formats of the registry."""
