@@ -1,0 +1,362 @@
+"""The synthetic demo cohort: centers, patients, visits and item-level assessments.
+
+``generate_cohort`` is deterministic for a seed and a reference date: the same arguments always give
+the same cohort, patient by patient (each patient draws from their own seeded stream, so patient 7
+does not change when the cohort grows). Every assessment is a set of item responses scored through
+``qadam.scales.score``; the totals follow the disease courses of ``qadam.demo.courses``.
+
+Everything is labelled as synthetic: center names and patient names start with ``DEMO``.
+
+Pure: standard library and ``qadam.scales`` only; the output is plain dataclasses that
+``qadam.demo.loader`` writes through the registry's services.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from qadam import scales
+
+from . import responses as item_responses
+from .courses import PLANNERS, Course, PlannedAssessment, PlannedVisit, years_between
+from .people import demo_iin, demo_name, height_cm, weight_kg
+
+DEFAULT_SEED = 20240901
+DEFAULT_PATIENTS = 300
+
+
+@dataclass(frozen=True)
+class DemoCenter:
+    code: str
+    name: str
+    region: str
+    city: str
+    kind: str
+
+
+# Six centers in six regions; the first is where the demo clinician and coordinator work.
+CENTERS: tuple[DemoCenter, ...] = (
+    DemoCenter("demo-astana", "DEMO Astana Republican Neurology Center", "astana", "Astana", "republican"),
+    DemoCenter("demo-almaty", "DEMO Almaty City Neurology Center", "almaty", "Almaty", "city"),
+    DemoCenter("demo-shymkent", "DEMO Shymkent City Hospital", "shymkent", "Shymkent", "city"),
+    DemoCenter("demo-karaganda", "DEMO Karaganda Regional Rehabilitation Center", "karaganda", "Karaganda", "rehabilitation"),
+    DemoCenter("demo-aktau", "DEMO Mangystau Regional Hospital", "mangystau", "Aktau", "regional"),
+    DemoCenter("demo-kostanay", "DEMO Kostanay Regional Outpatient Clinic", "kostanay", "Kostanay", "outpatient"),
+)
+
+CONDITIONS: dict[str, float] = {"sma": 0.30, "stroke": 0.33, "mg": 0.17, "pain": 0.20}
+# Where each condition is followed: SMA mostly at the republican and city centers, stroke in
+# rehabilitation and regional care, pain in outpatient clinics. Every center sees every condition.
+_CENTER_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "sma": (0.35, 0.25, 0.15, 0.08, 0.09, 0.08),
+    "stroke": (0.15, 0.12, 0.18, 0.25, 0.15, 0.15),
+    "mg": (0.3, 0.2, 0.15, 0.12, 0.11, 0.12),
+    "pain": (0.15, 0.15, 0.15, 0.15, 0.1, 0.3),
+}
+AMENDMENT_REASONS = (
+    "Item re-scored after review of the video recording",
+    "Transcription error corrected against the paper form",
+    "Wrong item marked on entry; corrected by the rater",
+)
+
+
+@dataclass(frozen=True)
+class DemoAmendment:
+    responses: dict[str, Any]
+    context: dict[str, Any]
+    result: scales.Result
+    reason: str
+    signed: bool
+
+
+@dataclass(frozen=True)
+class DemoAssessment:
+    instrument: str
+    responses: dict[str, Any]
+    context: dict[str, Any]
+    result: scales.Result
+    status: str  # "draft", "completed" or "signed" (before any amendment)
+    amendment: DemoAmendment | None = None
+
+    @property
+    def total(self):
+        return self.result.total
+
+
+@dataclass(frozen=True)
+class DemoVisit:
+    visit_date: date
+    kind: str
+    note: str
+    assessments: tuple[DemoAssessment, ...]
+
+
+@dataclass(frozen=True)
+class DemoDiagnosis:
+    icd10: str
+    diagnosed_on: date
+    is_primary: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoSmaGenetics:
+    smn1_status: str
+    smn2_copies: int | None
+    tested_on: date
+
+
+@dataclass(frozen=True)
+class DemoSmaStatus:
+    recorded_on: date
+    sma_type: str
+    functional_status: str
+
+
+@dataclass(frozen=True)
+class DemoConsent:
+    kind: str
+    given_on: date
+    withdrawn_on: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DemoTherapy:
+    drug: str
+    started_on: date
+    note: str
+
+
+@dataclass(frozen=True)
+class DemoPatient:
+    number: int
+    center: str
+    condition: str
+    full_name: str
+    iin: str
+    birth_date: date
+    sex: str
+    enrolled_on: date
+    diagnoses: tuple[DemoDiagnosis, ...]
+    consents: tuple[DemoConsent, ...]
+    visits: tuple[DemoVisit, ...]
+    therapies: tuple[DemoTherapy, ...] = ()
+    sma_genetics: DemoSmaGenetics | None = None
+    sma_statuses: tuple[DemoSmaStatus, ...] = ()
+    # What the course planner decided (SMA type, drug, stroke side …), for tests and reports.
+    labels: dict[str, Any] = field(default_factory=dict)
+
+    def assessments(self) -> Iterator[tuple[DemoVisit, DemoAssessment]]:
+        for visit in self.visits:
+            for assessment in visit.assessments:
+                yield visit, assessment
+
+
+@dataclass(frozen=True)
+class DemoCohort:
+    seed: int
+    as_of: date
+    centers: tuple[DemoCenter, ...]
+    patients: tuple[DemoPatient, ...]
+    # Planned instruments that the scales catalogue does not (yet) hold; left out, never faked.
+    skipped_instruments: frozenset[str] = frozenset()
+
+    def assessment_count(self) -> int:
+        return sum(len(v.assessments) for p in self.patients for v in p.visits)
+
+    def visit_count(self) -> int:
+        return sum(len(p.visits) for p in self.patients)
+
+
+Progress = Callable[[int, int], None]
+
+
+def generate_cohort(
+    *,
+    patients: int = DEFAULT_PATIENTS,
+    seed: int = DEFAULT_SEED,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> DemoCohort:
+    """Generate ``patients`` synthetic patients over the six demo centers.
+
+    ``as_of`` is the last possible visit date (today when omitted); ``progress(done, total)`` is
+    called after each patient.
+    """
+    if patients < 1:
+        raise ValueError(f"A cohort needs at least one patient. Got {patients}.")
+    as_of = as_of or date.today()
+    order_rng = random.Random(f"qadam-demo:{seed}:order")
+    conditions = _allocate(patients, order_rng)
+    taken_iins: set[str] = set()
+    skipped: set[str] = set()
+    people = []
+    for number, condition in enumerate(conditions, start=1):
+        people.append(_patient(seed, number, condition, as_of, taken_iins, skipped))
+        if progress is not None:
+            progress(number, patients)
+    return DemoCohort(seed, as_of, CENTERS, tuple(people), frozenset(skipped))
+
+
+def _allocate(count: int, rng: random.Random) -> list[str]:
+    """Conditions for ``count`` patients in the CONDITIONS proportions (largest remainder), shuffled.
+
+    Every condition gets at least one patient whenever there are as many patients as conditions.
+    """
+    exact = {c: count * w for c, w in CONDITIONS.items()}
+    counts = {c: int(v) for c, v in exact.items()}
+    if count >= len(CONDITIONS):
+        for c in counts:
+            counts[c] = max(counts[c], 1)
+    while sum(counts.values()) < count:
+        c = max(exact, key=lambda k: exact[k] - counts[k])
+        counts[c] += 1
+    while sum(counts.values()) > count:
+        c = max(counts, key=lambda k: counts[k])
+        counts[c] -= 1
+    found = [c for c, n in counts.items() for _ in range(n)]
+    rng.shuffle(found)
+    return found
+
+
+def _patient(seed: int, number: int, condition: str, as_of: date, taken_iins: set[str], skipped: set[str]) -> DemoPatient:
+    rng = random.Random(f"qadam-demo:{seed}:{number}")
+    if number <= len(CENTERS):
+        center = CENTERS[number - 1].code
+    else:
+        center = rng.choices([c.code for c in CENTERS], weights=_CENTER_WEIGHTS[condition])[0]
+    course = PLANNERS[condition](rng, as_of)
+    identity_rng = random.Random(f"qadam-demo:{seed}:{number}:identity")
+    full_name = demo_name(identity_rng, course.sex)
+    iin = demo_iin(identity_rng, course.birth_date, course.sex, taken_iins)
+    body = identity_rng.gauss(0.0, 1.0)
+    education = identity_rng.randint(9, 17)
+    realiser = _Realiser(seed, number, course, body, education, skipped)
+    visits = tuple(realiser.visit(v) for v in course.visits)
+    visits = _with_statuses(random.Random(f"qadam-demo:{seed}:{number}:status"), visits, as_of, realiser)
+    return DemoPatient(
+        number=number,
+        center=center,
+        condition=condition,
+        full_name=full_name,
+        iin=iin,
+        birth_date=course.birth_date,
+        sex=course.sex,
+        enrolled_on=course.enrolled_on,
+        diagnoses=tuple(DemoDiagnosis(d.icd10, d.diagnosed_on, d.is_primary, d.note) for d in course.diagnoses),
+        consents=_consents(rng, course.enrolled_on, as_of),
+        visits=visits,
+        therapies=tuple(DemoTherapy(t.drug, t.started_on, t.note) for t in course.therapies),
+        sma_genetics=None if course.sma_genetics is None else DemoSmaGenetics(course.sma_genetics.smn1_status, course.sma_genetics.smn2_copies, course.sma_genetics.tested_on),
+        sma_statuses=tuple(DemoSmaStatus(s.recorded_on, s.sma_type, s.functional_status) for s in course.sma_statuses),
+        labels=dict(course.labels),
+    )
+
+
+def _consents(rng: random.Random, enrolled_on: date, as_of: date) -> tuple[DemoConsent, ...]:
+    """Registry consent for everyone at enrolment; research and data sharing for some; rare withdrawal."""
+    consents = [DemoConsent("registry", enrolled_on, note="Synthetic demo consent")]
+    if rng.random() < 0.6:
+        withdrawn = None
+        if rng.random() < 0.05 and (as_of - enrolled_on).days > 120:
+            withdrawn = enrolled_on + timedelta(days=rng.randint(60, (as_of - enrolled_on).days))
+        consents.append(DemoConsent("research", enrolled_on, withdrawn))
+    if rng.random() < 0.2:
+        consents.append(DemoConsent("data_sharing", enrolled_on))
+    return tuple(consents)
+
+
+class _Realiser:
+    """Turns one patient's planned totals into scored item responses."""
+
+    def __init__(self, seed: int, number: int, course: Course, body: float, education: int, skipped: set[str]):
+        self.seed, self.number, self.course = seed, number, course
+        self.body, self.education, self.skipped = body, education, skipped
+        self.rng = random.Random(f"qadam-demo:{seed}:{number}:responses")
+        self._difficulties: dict[str, dict[str, float]] = {}
+
+    def visit(self, planned: PlannedVisit) -> DemoVisit:
+        found = []
+        for assessment in planned.assessments:
+            made = self.assessment(assessment, planned.on)
+            if made is not None:
+                found.append(made)
+        return DemoVisit(planned.on, planned.kind, planned.note, tuple(found))
+
+    def assessment(self, planned: PlannedAssessment, on: date) -> DemoAssessment | None:
+        instrument = scales.INSTRUMENTS.get(planned.instrument)
+        if instrument is None:
+            self.skipped.add(planned.instrument)
+            return None
+        generated = item_responses.generate(
+            instrument,
+            planned.total,
+            target_share=planned.share,
+            difficulties=self.difficulties(instrument),
+            facts=self.facts(on, planned.facts),
+            rng=self.rng,
+        )
+        return DemoAssessment(planned.instrument, generated.responses, generated.context, generated.result, "signed")
+
+    def difficulties(self, instrument: scales.Instrument) -> dict[str, float]:
+        if instrument.code not in self._difficulties:
+            rng = random.Random(f"qadam-demo:{self.seed}:{self.number}:{instrument.code}")
+            self._difficulties[instrument.code] = item_responses.item_difficulties(instrument, rng, weak_side=self.course.weak_side)
+        return self._difficulties[instrument.code]
+
+    def facts(self, on: date, extra: dict[str, Any]) -> dict[str, Any]:
+        age = years_between(self.course.birth_date, on)
+        height = height_cm(age, self.course.sex, self.body)
+        return {
+            "sex": self.course.sex,
+            "age": int(age),
+            "age_years": round(age, 1),
+            "age_months": int(age * 12),
+            "height_cm": height,
+            "weight_kg": weight_kg(age, height, self.body),
+            "education_years": min(self.education, max(int(age) - 6, 0)),
+            **extra,
+        }
+
+    def amend(self, assessment: DemoAssessment, rng: random.Random) -> DemoAmendment | None:
+        """Change one item by one level, as a rater correcting an entry would, and re-score."""
+        instrument = scales.get(assessment.instrument)
+        candidates = [i for i in instrument.items if i.choices and i.id in assessment.responses and i.scored]
+        rng.shuffle(candidates)
+        for item in candidates:
+            codes = [c.code for c in item.choices if c.points is not None]
+            current = assessment.responses[item.id]
+            if current not in codes or len(codes) < 2:
+                continue
+            index = codes.index(current)
+            new_index = index + 1 if index == 0 else index - 1
+            changed = {**assessment.responses, item.id: codes[new_index]}
+            try:
+                result = scales.score(instrument.code, changed, assessment.context)
+            except scales.ScaleError:
+                continue
+            return DemoAmendment(changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75)
+        return None
+
+
+def _with_statuses(rng: random.Random, visits: tuple[DemoVisit, ...], as_of: date, realiser: _Realiser) -> tuple[DemoVisit, ...]:
+    """Signed history; a recent last visit may still be a draft or await signature; ~2 % amended."""
+    updated = []
+    for index, visit in enumerate(visits):
+        recent_last = index == len(visits) - 1 and (as_of - visit.visit_date).days <= 120
+        assessments = []
+        for assessment in visit.assessments:
+            status = "signed"
+            if recent_last:
+                status = rng.choices(("signed", "completed", "draft"), weights=(0.5, 0.3, 0.2))[0]
+            amendment = None
+            if status == "signed" and rng.random() < 0.02:
+                amendment = realiser.amend(assessment, rng)
+            assessments.append(DemoAssessment(assessment.instrument, assessment.responses, assessment.context, assessment.result, status, amendment))
+        updated.append(DemoVisit(visit.visit_date, visit.kind, visit.note, tuple(assessments)))
+    return tuple(updated)
