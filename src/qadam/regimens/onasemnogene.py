@@ -40,7 +40,9 @@ VG_PER_KG = 1.1e14
 US_MIN_KG, US_MAX_KG = 2.6, 21.0
 DEFAULT_KIT_BAND_KG = 0.5  # [U] the kit table is not in the spec
 LABEL = "ZOLGENSMA US prescribing information (clinical.md §B.1.3)"
-STEROID_SOURCE = "ZOLGENSMA label: prednisolone-equivalent 1 mg/kg/day from 24 h before, 30 days, then taper (clinical.md §B.1.3)"
+STEROID_SOURCE = (
+    "ZOLGENSMA label: prednisolone-equivalent 1 mg/kg/day from 24 h before, 30 days, then taper (clinical.md §B.1.3)"
+)
 MONITORING_RD = "clinical.md §B.1.3: liver tests for ≥3 months [V]; dates weekly in month 1, then every 2 weeks [RD]"
 
 ItemKind = Literal["check", "infusion", "steroid", "monitoring"]
@@ -68,12 +70,60 @@ class PlanItem:
         }
 
 
-R_PRE = Rule("pre_infusion_checks", Text("Before the infusion: liver function, platelets, troponin-I, anti-AAV9 antibodies; no active infection.", "Инфузияға дейін: бауыр функциясы, тромбоциттер, тропонин-I, AAV9-ға қарсы антиденелер; белсенді инфекция болмауы керек.", "До инфузии: функция печени, тромбоциты, тропонин I, антитела к AAV9; отсутствие активной инфекции."), LABEL)
-R_INFUSION = Rule("single_iv_infusion", Text("Single IV infusion over 60 minutes, 1.1 × 10^14 vector genomes per kg.", "60 минут бойы бір реттік к/і инфузия, 1 кг-ға 1,1 × 10^14 вектор геномы.", "Однократная в/в инфузия в течение 60 минут, 1,1 × 10^14 векторных геномов на кг."), LABEL)
-R_STEROID = Rule("prednisolone_1_mg_per_kg_30_days", Text("Prednisolone-equivalent 1 mg/kg/day from 24 hours before the infusion, for 30 days.", "Инфузиядан 24 сағат бұрын бастап 30 күн бойы преднизолон баламасы 1 мг/кг/тәул.", "Эквивалент преднизолона 1 мг/кг/сут, начиная за 24 часа до инфузии, в течение 30 дней."), STEROID_SOURCE)
-R_LIVER_END = Rule("liver_tests_before_taper", Text("Liver tests at the end of the 30 days decide the taper.", "30 күннің соңындағы бауыр сынамалары дозаны азайтуды анықтайды.", "Печёночные пробы в конце 30 дней определяют снижение дозы."), STEROID_SOURCE)
-R_TAPER = Rule("steroid_taper_28_days", Text("Taper the steroid, typically over 28 days, guided by liver tests.", "Стероидті әдетте 28 күн бойы бауыр сынамаларына сүйене отырып азайту.", "Постепенное снижение дозы стероида, обычно в течение 28 дней, под контролем печёночных проб."), STEROID_SOURCE)
-R_LIVER = Rule("liver_tests_3_months", Text("Liver function tests for at least 3 months after the infusion.", "Инфузиядан кейін кемінде 3 ай бойы бауыр функциясының сынамалары.", "Печёночные пробы не менее 3 месяцев после инфузии."), MONITORING_RD)
+R_PRE = Rule(
+    "pre_infusion_checks",
+    Text(
+        "Before the infusion: liver function, platelets, troponin-I, anti-AAV9 antibodies; no active infection.",
+        "Инфузияға дейін: бауыр функциясы, тромбоциттер, тропонин-I, AAV9-ға қарсы антиденелер; белсенді инфекция болмауы керек.",
+        "До инфузии: функция печени, тромбоциты, тропонин I, антитела к AAV9; отсутствие активной инфекции.",
+    ),
+    LABEL,
+)
+R_INFUSION = Rule(
+    "single_iv_infusion",
+    Text(
+        "Single IV infusion over 60 minutes, 1.1 × 10^14 vector genomes per kg.",
+        "60 минут бойы бір реттік к/і инфузия, 1 кг-ға 1,1 × 10^14 вектор геномы.",
+        "Однократная в/в инфузия в течение 60 минут, 1,1 × 10^14 векторных геномов на кг.",
+    ),
+    LABEL,
+)
+R_STEROID = Rule(
+    "prednisolone_1_mg_per_kg_30_days",
+    Text(
+        "Prednisolone-equivalent 1 mg/kg/day from 24 hours before the infusion, for 30 days.",
+        "Инфузиядан 24 сағат бұрын бастап 30 күн бойы преднизолон баламасы 1 мг/кг/тәул.",
+        "Эквивалент преднизолона 1 мг/кг/сут, начиная за 24 часа до инфузии, в течение 30 дней.",
+    ),
+    STEROID_SOURCE,
+)
+R_LIVER_END = Rule(
+    "liver_tests_before_taper",
+    Text(
+        "Liver tests at the end of the 30 days decide the taper.",
+        "30 күннің соңындағы бауыр сынамалары дозаны азайтуды анықтайды.",
+        "Печёночные пробы в конце 30 дней определяют снижение дозы.",
+    ),
+    STEROID_SOURCE,
+)
+R_TAPER = Rule(
+    "steroid_taper_28_days",
+    Text(
+        "Taper the steroid, typically over 28 days, guided by liver tests.",
+        "Стероидті әдетте 28 күн бойы бауыр сынамаларына сүйене отырып азайту.",
+        "Постепенное снижение дозы стероида, обычно в течение 28 дней, под контролем печёночных проб.",
+    ),
+    STEROID_SOURCE,
+)
+R_LIVER = Rule(
+    "liver_tests_3_months",
+    Text(
+        "Liver function tests for at least 3 months after the infusion.",
+        "Инфузиядан кейін кемінде 3 ай бойы бауыр функциясының сынамалары.",
+        "Печёночные пробы не менее 3 месяцев после инфузии.",
+    ),
+    MONITORING_RD,
+)
 
 
 @dataclass(frozen=True)
@@ -109,12 +159,23 @@ def onasemnogene_plan(infusion: date, weight_kg: float) -> OnasemnogenePlan:
         # Due by the day the steroid starts, so that results are known before the infusion [RD].
         PlanItem("pre_infusion_checks", "check", steroid_start, steroid_start, R_PRE),
         PlanItem("infusion", "infusion", day, day, R_INFUSION),
-        PlanItem("prednisolone_full_dose", "steroid", steroid_start, steroid_end, R_STEROID, daily_dose_mg=round(weight_kg, 2)),
+        PlanItem(
+            "prednisolone_full_dose",
+            "steroid",
+            steroid_start,
+            steroid_end,
+            R_STEROID,
+            daily_dose_mg=round(weight_kg, 2),
+        ),
         PlanItem("liver_tests_before_taper", "monitoring", steroid_end, steroid_end, R_LIVER_END),
-        PlanItem("prednisolone_taper", "steroid", steroid_end + timedelta(days=1), steroid_end + timedelta(days=28), R_TAPER),
+        PlanItem(
+            "prednisolone_taper", "steroid", steroid_end + timedelta(days=1), steroid_end + timedelta(days=28), R_TAPER
+        ),
     ]
     # The test that decides the taper is one of the weekly tests; list it once, with its purpose.
-    items.extend(PlanItem("liver_tests", "monitoring", d, d, R_LIVER) for d in liver_test_dates(infusion) if d != steroid_end)
+    items.extend(
+        PlanItem("liver_tests", "monitoring", d, d, R_LIVER) for d in liver_test_dates(infusion) if d != steroid_end
+    )
     items.sort(key=lambda i: (i.start, i.end))
     return OnasemnogenePlan(infusion, weight_kg, expected_dose_vg(weight_kg), tuple(items))
 
@@ -155,7 +216,19 @@ def check_onasemnogene_dose(
 
 def _positive_weight(weight_kg: float) -> None:
     if weight_kg <= 0:
-        raise RegimenError([InputProblem("invalid_weight", Text(f"Weight must be a positive number of kg; got {weight_kg:g}.", f"Салмақ оң кг саны болуы керек; алынғаны: {weight_kg:g}.", f"Масса должна быть положительным числом кг; получено: {weight_kg:g}."), weight_kg)])
+        raise RegimenError(
+            [
+                InputProblem(
+                    "invalid_weight",
+                    Text(
+                        f"Weight must be a positive number of kg; got {weight_kg:g}.",
+                        f"Салмақ оң кг саны болуы керек; алынғаны: {weight_kg:g}.",
+                        f"Масса должна быть положительным числом кг; получено: {weight_kg:g}.",
+                    ),
+                    weight_kg,
+                )
+            ]
+        )
 
 
 def _dose_finding(code: str, dose_vg: float, expected: float, weight_kg: float) -> Finding:

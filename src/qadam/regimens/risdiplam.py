@@ -35,10 +35,42 @@ MAX_STUDIED_MG = 5.0
 DEFAULT_TOLERANCE = 0.10  # [RD]: the label states no rounding rule
 DEFAULT_WEIGHT_MAX_AGE_DAYS = 90  # [RD]
 
-BAND_UNDER_2_MONTHS = Rule("under_2_months", Text("Under 2 months: 0.15 mg/kg once daily.", "2 айға дейін: тәулігіне бір рет 0,15 мг/кг.", "До 2 месяцев: 0,15 мг/кг один раз в сутки."), SOURCE)
-BAND_UNDER_2_YEARS = Rule("2_months_to_under_2_years", Text("2 months to under 2 years: 0.2 mg/kg once daily.", "2 айдан 2 жасқа дейін: тәулігіне бір рет 0,2 мг/кг.", "От 2 месяцев до 2 лет: 0,2 мг/кг один раз в сутки."), SOURCE)
-BAND_UNDER_20_KG = Rule("2_years_under_20_kg", Text("2 years and older, under 20 kg: 0.25 mg/kg once daily.", "2 жас және одан үлкен, 20 кг-нан аз: тәулігіне бір рет 0,25 мг/кг.", "От 2 лет, масса менее 20 кг: 0,25 мг/кг один раз в сутки."), SOURCE)
-BAND_20_KG = Rule("2_years_20_kg_or_more", Text("2 years and older, 20 kg or more: 5 mg once daily.", "2 жас және одан үлкен, 20 кг және одан көп: тәулігіне бір рет 5 мг.", "От 2 лет, масса 20 кг и более: 5 мг один раз в сутки."), SOURCE)
+BAND_UNDER_2_MONTHS = Rule(
+    "under_2_months",
+    Text(
+        "Under 2 months: 0.15 mg/kg once daily.",
+        "2 айға дейін: тәулігіне бір рет 0,15 мг/кг.",
+        "До 2 месяцев: 0,15 мг/кг один раз в сутки.",
+    ),
+    SOURCE,
+)
+BAND_UNDER_2_YEARS = Rule(
+    "2_months_to_under_2_years",
+    Text(
+        "2 months to under 2 years: 0.2 mg/kg once daily.",
+        "2 айдан 2 жасқа дейін: тәулігіне бір рет 0,2 мг/кг.",
+        "От 2 месяцев до 2 лет: 0,2 мг/кг один раз в сутки.",
+    ),
+    SOURCE,
+)
+BAND_UNDER_20_KG = Rule(
+    "2_years_under_20_kg",
+    Text(
+        "2 years and older, under 20 kg: 0.25 mg/kg once daily.",
+        "2 жас және одан үлкен, 20 кг-нан аз: тәулігіне бір рет 0,25 мг/кг.",
+        "От 2 лет, масса менее 20 кг: 0,25 мг/кг один раз в сутки.",
+    ),
+    SOURCE,
+)
+BAND_20_KG = Rule(
+    "2_years_20_kg_or_more",
+    Text(
+        "2 years and older, 20 kg or more: 5 mg once daily.",
+        "2 жас және одан үлкен, 20 кг және одан көп: тәулігіне бір рет 5 мг.",
+        "От 2 лет, масса 20 кг и более: 5 мг один раз в сутки.",
+    ),
+    SOURCE,
+)
 
 
 @dataclass(frozen=True)
@@ -78,9 +110,29 @@ def check_risdiplam_dose(
     """
     problems = []
     if weight_date > dose_date:
-        problems.append(InputProblem("weight_after_dose", Text(f"The weight of {weight_date.isoformat()} is after the dose of {dose_date.isoformat()}; use the latest weight on or before the dosing day.", f"{weight_date.isoformat()} күнгі салмақ {dose_date.isoformat()} күнгі дозадан кейін; дозалау күніне дейінгі соңғы салмақты алыңыз.", f"Вес от {weight_date.isoformat()} измерен после дозы от {dose_date.isoformat()}; используйте последний вес на день дозирования или раньше."), weight_date))
+        problems.append(
+            InputProblem(
+                "weight_after_dose",
+                Text(
+                    f"The weight of {weight_date.isoformat()} is after the dose of {dose_date.isoformat()}; use the latest weight on or before the dosing day.",
+                    f"{weight_date.isoformat()} күнгі салмақ {dose_date.isoformat()} күнгі дозадан кейін; дозалау күніне дейінгі соңғы салмақты алыңыз.",
+                    f"Вес от {weight_date.isoformat()} измерен после дозы от {dose_date.isoformat()}; используйте последний вес на день дозирования или раньше.",
+                ),
+                weight_date,
+            )
+        )
     if dose_mg <= 0:
-        problems.append(InputProblem("invalid_dose", Text(f"The dose must be a positive number of mg; got {dose_mg:g}.", f"Доза оң мг саны болуы керек; алынғаны: {dose_mg:g}.", f"Доза должна быть положительным числом мг; получено: {dose_mg:g}."), dose_mg))
+        problems.append(
+            InputProblem(
+                "invalid_dose",
+                Text(
+                    f"The dose must be a positive number of mg; got {dose_mg:g}.",
+                    f"Доза оң мг саны болуы керек; алынғаны: {dose_mg:g}.",
+                    f"Доза должна быть положительным числом мг; получено: {dose_mg:g}.",
+                ),
+                dose_mg,
+            )
+        )
     if problems:
         raise RegimenError(problems)
     expected = expected_risdiplam_dose(birth_date, dose_date, weight_kg)
@@ -99,8 +151,32 @@ def _require(ok: bool, birth_date: date, on: date, weight_kg: float) -> None:
     if ok:
         return
     if weight_kg <= 0:
-        raise RegimenError([InputProblem("invalid_weight", Text(f"Weight must be a positive number of kg; got {weight_kg:g}.", f"Салмақ оң кг саны болуы керек; алынғаны: {weight_kg:g}.", f"Масса должна быть положительным числом кг; получено: {weight_kg:g}."), weight_kg)])
-    raise RegimenError([InputProblem("date_before_birth", Text(f"The date {on.isoformat()} is before the date of birth {birth_date.isoformat()}.", f"{on.isoformat()} күні туған күннен ({birth_date.isoformat()}) бұрын.", f"Дата {on.isoformat()} раньше даты рождения {birth_date.isoformat()}."), on)])
+        raise RegimenError(
+            [
+                InputProblem(
+                    "invalid_weight",
+                    Text(
+                        f"Weight must be a positive number of kg; got {weight_kg:g}.",
+                        f"Салмақ оң кг саны болуы керек; алынғаны: {weight_kg:g}.",
+                        f"Масса должна быть положительным числом кг; получено: {weight_kg:g}.",
+                    ),
+                    weight_kg,
+                )
+            ]
+        )
+    raise RegimenError(
+        [
+            InputProblem(
+                "date_before_birth",
+                Text(
+                    f"The date {on.isoformat()} is before the date of birth {birth_date.isoformat()}.",
+                    f"{on.isoformat()} күні туған күннен ({birth_date.isoformat()}) бұрын.",
+                    f"Дата {on.isoformat()} раньше даты рождения {birth_date.isoformat()}.",
+                ),
+                on,
+            )
+        ]
+    )
 
 
 def _mismatch(dose_mg: float, expected: ExpectedDose, weight_kg: float, tolerance: float) -> Finding:
