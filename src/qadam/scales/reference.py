@@ -95,7 +95,8 @@ class Lms:
     def z_score(self, measured: float) -> float:
         if self.l == 0:
             return math.log(measured / self.m) / self.s
-        return ((measured / self.m) ** self.l - 1) / (self.l * self.s)
+        # expm1/log1p: the same formula, kept exact when L is close to 0
+        return math.expm1(self.l * math.log(measured / self.m)) / (self.l * self.s)
 
     def percent_predicted(self, measured: float) -> float:
         return 100 * measured / self.m
@@ -103,7 +104,7 @@ class Lms:
     def value_at(self, z: float) -> float:
         if self.l == 0:
             return self.m * math.exp(self.s * z)
-        return self.m * (1 + self.l * self.s * z) ** (1 / self.l)
+        return self.m * math.exp(math.log1p(self.l * self.s * z) / self.l)
 
     @property
     def lower_limit(self) -> float:
