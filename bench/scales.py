@@ -145,13 +145,22 @@ def max_rss_kib() -> int:
     return usage // 1024 if sys.platform == "darwin" else usage  # bytes on macOS, KiB on Linux
 
 
-def pin_to_one_core() -> int | None:
-    """Run on a single CPU so the figure is a one-core figure, whatever the machine has."""
+def pin_to_one_core(cpu: int | None = None) -> int | None:
+    """Run on a single CPU (the first allowed one unless named) so the figure is a one-core figure."""
     if not hasattr(os, "sched_setaffinity"):
         return None
-    cpu = min(os.sched_getaffinity(0))
+    if cpu is None:
+        cpu = min(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cpu})
     return cpu
+
+
+def load_average() -> float | None:
+    """The 1-minute load average: above about 1 other work shares the CPU and the figures drop."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def measure(instrument, cases, seconds: float, windows: int) -> dict:
@@ -195,12 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--windows", type=int, default=5, help="throughput windows within --seconds (best and median reported)"
     )
+    parser.add_argument("--cpu", type=int, default=None, help="CPU to pin to (default: the first allowed one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.windows < 1:
         parser.error("--seconds must be positive and --windows at least 1")
 
-    cpu = pin_to_one_core()
+    cpu = pin_to_one_core(args.cpu)
+    load_before = load_average()
     examples = _examples()
     rows, skipped = [], []
     for code in args.codes:
@@ -222,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus_available": os.cpu_count(),
         "pinned_cpu": cpu,
         "max_rss_kib": max_rss_kib(),
+        "load_average_1min": {"before": load_before, "after": load_average()},
     }
     goal_code, goal_rate = GOAL
     goal_row = next((r for r in rows if r["code"] == goal_code), None)
@@ -236,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     for skip in skipped:
         print(f"skipped {skip['code']}: {skip['reason']}")
     print(f"process max RSS: {environment['max_rss_kib']:,} KiB")
+    load = environment["load_average_1min"]
+    print(f"1-minute load average: {load['before']} before, {load['after']} after", end="")
+    busy = any(v is not None and v > 1.5 for v in load.values())
+    print(" (other work was running: treat the figures as lower bounds)" if busy else "")
     if goal is not None:
         verdict = "met" if goal else "NOT met"
         print(
