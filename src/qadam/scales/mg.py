@@ -8,7 +8,7 @@ and derives the 0–3 level from them (see ``score_qmg``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from .errors import Problem, ScaleError
 from .model import Choice, ContextField, Flag, Instrument, Item, MeaningfulChange, Number, Scored, Text
@@ -159,7 +159,7 @@ _QMG_LEG = (
 
 
 def _grip_levels(men: tuple[str, str], women: tuple[str, str]) -> tuple[Text, ...]:
-    """Grip anchors: the level-0 and level-1 ranges differ by sex; levels 2 and 3 do not for women ≥5."""
+    """Grip anchors by side: levels 0 and 1 differ between right and left; all but level 3 differ by sex."""
     return (
         Text(
             f"Men {men[0]} kg, women {women[0]} kg",
@@ -176,9 +176,9 @@ def _grip_levels(men: tuple[str, str], women: tuple[str, str]) -> tuple[Text, ..
     )
 
 
-def _qmg_item(item_id: str, label: Text, anchors: tuple[Text, ...], side: str | None = None) -> Item:
+def _qmg_item(item_id: str, label: Text, anchors: tuple[Text, ...], side: Literal["L", "R"] | None = None) -> Item:
     # Every QMG item is an examination item: one that cannot be done is "not tested", with a reason.
-    return Item(item_id, label, choices=_levels(anchors), side=side, not_tested_allowed=True)  # type: ignore[arg-type]
+    return Item(item_id, label, choices=_levels(anchors), side=side, not_tested_allowed=True)
 
 
 _QMG_LEVEL_ITEMS = (
@@ -355,7 +355,7 @@ def _measurement(
     label: Text,
     maximum: Number,
     unit: str | None,
-    side: str | None = None,
+    side: Literal["L", "R"] | None = None,
     minimum: Number = 0,
     integer: bool = False,
 ) -> Item:
@@ -370,7 +370,7 @@ def _measurement(
         group="measurement",
         scored=False,
         required=False,
-    )  # type: ignore[arg-type]
+    )
 
 
 _QMG_MEASUREMENT_ITEMS = (
