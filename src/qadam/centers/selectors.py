@@ -1,0 +1,100 @@
+"""Who may do what, and where: the single home of Qadam's access rules.
+
+Every other selector and service asks these functions; no view, form or template decides access on
+its own. The rules (see docs/registry.md):
+
+* any role in a center lets a user see that center's patients, identities included;
+* clinicians and coordinators of the patient's center change clinical data;
+* only clinicians sign and amend assessments;
+* a registry manager (in any center) sees the pseudonymous data of every center, identities only of
+  the centers they belong to, and changes nothing clinical outside the roles they hold elsewhere;
+* the coordinator of the patient's center and registry managers read the patient's audit trail;
+* superusers and administrators manage reference data and users in the Django admin; being a
+  superuser gives no access to patient records by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from .models import Center, Membership, Role, UserProfile
+
+User = AbstractBaseUser | AnonymousUser
+
+CLINICAL_WRITERS = frozenset({Role.CLINICIAN, Role.COORDINATOR})
+SIGNERS = frozenset({Role.CLINICIAN})
+AUDIT_READERS = frozenset({Role.COORDINATOR})
+
+
+def _active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def memberships_of(user: User | None) -> QuerySet[Membership]:
+    """Return the user's memberships (none for anonymous or inactive users)."""
+    if not _active(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("center")
+
+
+def centers_for(user: User | None) -> QuerySet[Center]:
+    """Return the centers the user belongs to, in any role."""
+    if not _active(user):
+        return Center.objects.none()
+    return Center.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def centers_where(user: User | None, roles: Iterable[str]) -> QuerySet[Center]:
+    """Return the centers where the user holds one of ``roles``."""
+    if not _active(user):
+        return Center.objects.none()
+    return Center.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct().order_by("name")
+
+
+def roles_for(user: User | None, center: Center | None) -> frozenset[str]:
+    """Return the user's roles in ``center``."""
+    if not _active(user) or center is None:
+        return frozenset()
+    return frozenset(Membership.objects.filter(user=user, center=center).values_list("role", flat=True))
+
+
+def is_registry_manager(user: User | None) -> bool:
+    """Return True if the user is a registry manager in at least one center."""
+    return _active(user) and Membership.objects.filter(user=user, role=Role.REGISTRY_MANAGER).exists()
+
+
+def is_administrator(user: User | None) -> bool:
+    """Return True for superusers and users holding the administrator role somewhere."""
+    if not _active(user):
+        return False
+    return bool(user.is_superuser) or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+
+
+def can_view_center(user: User | None, center: Center) -> bool:
+    """Return True if the user sees this center's patients with their identities."""
+    return bool(roles_for(user, center))
+
+
+def can_write_clinical(user: User | None, center: Center) -> bool:
+    """Return True if the user may register patients and record clinical data in ``center``."""
+    return bool(roles_for(user, center) & CLINICAL_WRITERS)
+
+
+def can_sign(user: User | None, center: Center) -> bool:
+    """Return True if the user may sign and amend assessments of ``center``'s patients."""
+    return bool(roles_for(user, center) & SIGNERS)
+
+
+def can_read_audit(user: User | None, center: Center) -> bool:
+    """Return True if the user may read the audit trail of ``center``'s patients."""
+    return bool(roles_for(user, center) & AUDIT_READERS) or is_registry_manager(user)
+
+
+def user_language(user: User | None) -> str | None:
+    """Return the language the user chose in their profile, or None."""
+    if not _active(user):
+        return None
+    return UserProfile.objects.filter(user=user).values_list("language", flat=True).first()
