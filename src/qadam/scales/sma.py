@@ -237,7 +237,7 @@ HFMSE = Instrument(
     version="HFMSE (O'Hagen 2007; manual 2009/2019)",
     population=Text(
         "SMA types 2 and 3 (sitters and walkers), from about 2 years, and adults",
-        "2 және 3 типті ЖБА (отыратын және жүретін), шамамен 2 жастан бастап, және ересектер",
+        "2 және 3 типті СМА (отыратын және жүретін), шамамен 2 жастан бастап, және ересектер",
         "СМА 2 и 3 типов (сидящие и ходящие), примерно с 2 лет, и взрослые",
     ),
     domain="neuromuscular",
@@ -319,10 +319,11 @@ HFMSE = Instrument(
 # --- RULM ----------------------------------------------------------------------------------------
 
 # Per-item maximum as data. 18 of B–T are scored 0/1/2 and exactly one 0/1 (18 × 2 + 1 = 37; POD-NMD,
-# TrakCare). Decision (spec §2.2 and §11.2 leave the letter unverified): item B, "hands from lap to
-# table", is the 0/1 item, as on the RULM scoresheet (Mazzone ES et al. Muscle Nerve 2017;55:869–874,
-# and the RULM generic manual, Mazzone, 16 Dec 2014): raising both hands from lap to table is
-# recorded as achieved or not. Change the maximum here if the official scoresheet says otherwise.
+# TrakCare). Which letter is the 0/1 item is unverified (spec §2.2, §11.2): no retrievable copy of
+# the scoresheet settled it. Decision: item B, "hands from lap to table", recorded as achieved or not,
+# following the RULM scoresheet of Mazzone ES et al. Muscle Nerve 2017;55:869–874 and the RULM
+# generic manual (Mazzone, 16 Dec 2014). It is not re-checked against the primary text; if the
+# official scoresheet names another letter, move the 1 in this table.
 _RULM_ITEMS: tuple[tuple[str, int, Text], ...] = (
     ("B", 1, Text("Hands from lap to table", "Қолдарды тізеден үстелге қою", "Руки с колен на стол")),
     ("C", 2, Text("Trace a path", "Жолды бойлай сызу", "Провести линию по дорожке")),
@@ -485,7 +486,7 @@ RULM = Instrument(
     version="RULM (Mazzone 2017)",
     population=Text(
         "SMA, ambulant and non-ambulant, from about 30 months, and adults",
-        "ЖБА, жүретін және жүрмейтін, шамамен 30 айдан бастап, және ересектер",
+        "СМА, жүретін және жүрмейтін, шамамен 30 айдан бастап, және ересектер",
         "СМА, ходячие и неходячие, примерно с 30 месяцев, и взрослые",
     ),
     domain="neuromuscular",
@@ -723,7 +724,7 @@ SIX_MWT = Instrument(
     version="6MWT (ATS 2002; SMA 25 m protocol, Montes 2010)",
     population=Text(
         "Ambulant SMA (types 3 and 4) from about 5 years; other ambulant adults",
-        "Жүре алатын ЖБА (3 және 4 типтер) шамамен 5 жастан; жүре алатын басқа ересектер",
+        "Жүре алатын СМА (3 және 4 типтер) шамамен 5 жастан; жүре алатын басқа ересектер",
         "Ходячие пациенты со СМА (3 и 4 типы) примерно с 5 лет; другие ходячие взрослые",
     ),
     domain="neuromuscular",
@@ -998,7 +999,7 @@ CHOP_INTEND = Instrument(
     version="CHOP INTEND (Glanzman 2010)",
     population=Text(
         "Infants with SMA type 1 and weak non-sitting patients",
-        "1 типті ЖБА бар нәрестелер және отыра алмайтын әлсіз науқастар",
+        "1 типті СМА бар нәрестелер және отыра алмайтын әлсіз науқастар",
         "Младенцы со СМА 1 типа и ослабленные несидячие пациенты",
     ),
     domain="neuromuscular",
@@ -1029,7 +1030,7 @@ CHOP_INTEND = Instrument(
     notes=(
         "Better-side rule for bilateral items: decision for an unverified fact (spec §2.4 [U]), following the scoresheet's one value per item (16 × 4 = 64). A result scored from one side carries that side, so change is never compared across side rules.",
         "Per-item level sets are unverified (spec §11.3); all items accept 0–4 (CHOP_INTEND_LEVELS).",
-        "Item order and the bilateral items follow spec §2.4, itself marked as unverified.",
+        "Item order and the bilateral items follow spec §2.4, itself marked as unverified; whether the scoresheet also records the spontaneous-movement items 1–2 per side is open.",
     ),
 )
 
@@ -1143,7 +1144,7 @@ FVC = Instrument(
     version="GLI-2012 (Quanjer 2012)",
     population=Text(
         "Ages 3–95 years; respiratory monitoring in SMA and myasthenia gravis",
-        "3–95 жас; ЖБА мен миастения кезінде тыныс алуды бақылау",
+        "3–95 жас; СМА мен миастения кезінде тыныс алуды бақылау",
         "Возраст 3–95 лет; мониторинг дыхания при СМА и миастении",
     ),
     domain="neuromuscular",
