@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from qadam import scales
+from qadam.scales.mg import mgc_history_from_mg_adl
 
 from . import responses as item_responses
 from .courses import PLANNERS, Course, PlannedAssessment, PlannedVisit, years_between
@@ -56,6 +57,13 @@ _CENTER_WEIGHTS: dict[str, tuple[float, ...]] = {
     "stroke": (0.15, 0.12, 0.18, 0.25, 0.15, 0.15),
     "mg": (0.3, 0.2, 0.15, 0.12, 0.11, 0.12),
     "pain": (0.15, 0.15, 0.15, 0.15, 0.1, 0.3),
+}
+# What each condition is followed with (clinical.md A.1–A.4); the cohort uses exactly these.
+INSTRUMENTS_BY_CONDITION: dict[str, frozenset[str]] = {
+    "sma": frozenset({"chop_intend", "hfmse", "rulm", "6mwt"}),
+    "stroke": frozenset({"nihss", "mrs", "barthel", "fma_ue", "fma_le", "berg", "mas", "phq9"}),
+    "mg": frozenset({"mg_adl", "qmg", "mgc", "mg_qol15r"}),
+    "pain": frozenset({"nrs_pain", "dn4", "odi", "bpi_sf", "hads", "phq9"}),
 }
 AMENDMENT_REASONS = (
     "Item re-scored after review of the video recording",
@@ -281,27 +289,39 @@ class _Realiser:
         self._difficulties: dict[str, dict[str, float]] = {}
 
     def visit(self, planned: PlannedVisit) -> DemoVisit:
-        found = []
+        found: list[DemoAssessment] = []
         for assessment in planned.assessments:
-            made = self.assessment(assessment, planned.on)
+            made = self.assessment(assessment, planned.on, found)
             if made is not None:
                 found.append(made)
         return DemoVisit(planned.on, planned.kind, planned.note, tuple(found))
 
-    def assessment(self, planned: PlannedAssessment, on: date) -> DemoAssessment | None:
+    def assessment(self, planned: PlannedAssessment, on: date, same_day: list[DemoAssessment]) -> DemoAssessment | None:
         instrument = scales.INSTRUMENTS.get(planned.instrument)
         if instrument is None:
             self.skipped.add(planned.instrument)
             return None
+        facts = self.facts(on, planned.facts)
+        fixed: dict[str, Any] = {}
+        mg_adl = next((a for a in same_day if a.instrument == "mg_adl"), None)
+        if instrument.code == "mgc" and mg_adl is not None:
+            # The MGC history items repeat the same day's MG-ADL answers (spec §4.3).
+            fixed = mgc_history_from_mg_adl(mg_adl.responses)
+            facts["history_source"] = "mg_adl"
         generated = item_responses.generate(
             instrument,
             planned.total,
             target_share=planned.share,
             difficulties=self.difficulties(instrument),
-            facts=self.facts(on, planned.facts),
+            facts=facts,
             rng=self.rng,
+            weak_side=self.course.weak_side,
+            fixed=fixed,
         )
-        return DemoAssessment(planned.instrument, generated.responses, generated.context, generated.result, "signed")
+        responses, result = generated.responses, generated.result
+        if instrument.code == "6mwt":
+            responses, result = _with_minute_distances(responses, generated.context, self.rng)
+        return DemoAssessment(planned.instrument, responses, generated.context, result, "signed")
 
     def difficulties(self, instrument: scales.Instrument) -> dict[str, float]:
         if instrument.code not in self._difficulties:
@@ -342,6 +362,22 @@ class _Realiser:
                 continue
             return DemoAmendment(changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75)
         return None
+
+
+def _with_minute_distances(responses: dict[str, Any], context: dict[str, Any], rng: random.Random) -> tuple[dict[str, Any], scales.Result]:
+    """Split a 6MWT distance over its six minutes, slowing from minute 1 to minute 6.
+
+    Ambulant SMA walkers slow down during the test: minute 1 57.5 m vs minute 6 48 m on average,
+    about −16.5 % (Montes J et al. Neurology 2010;74:833–838); each patient draws a decline of
+    5–25 %.
+    """
+    distance = int(responses["distance_m"])
+    decline = rng.uniform(0.05, 0.25)
+    shape = [1 - decline * minute / 5 for minute in range(6)]
+    minutes = [int(distance * s / sum(shape)) for s in shape]
+    minutes[0] += distance - sum(minutes)  # whole metres that add up exactly to the distance
+    changed = {**responses, **{f"minute_{n}_m": m for n, m in enumerate(minutes, start=1)}}
+    return changed, scales.score("6mwt", changed, context)
 
 
 def _with_statuses(rng: random.Random, visits: tuple[DemoVisit, ...], as_of: date, realiser: _Realiser) -> tuple[DemoVisit, ...]:

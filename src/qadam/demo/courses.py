@@ -201,6 +201,11 @@ _UNTREATED = {
     "6mwt": (-1.46, 33.0, 6.0),
     "chop_intend": (-1.27, 1.5, 0.5),
 }
+# Protocol facts stored with SMA assessments (clinical.md A.1.2; scales.md §2.1, §2.3).
+_SMA_FACTS = {
+    "hfmse": {"manual": "2019"},
+    "6mwt": {"protocol": "sma_25m", "course_length_m": 25, "stopped_early": "no"},
+}
 _RANGES = {"hfmse": (0, 66), "rulm": (0, 37), "chop_intend": (0, 64), "6mwt": (0, 700)}
 # Development: motor gain per year before this age, in the same units as the untreated slope.
 _GROWTH_AGE = 6.0
@@ -293,7 +298,7 @@ def plan_sma(rng: random.Random, as_of: date) -> Course:
                 track = source.get(instrument)
                 if track is None:
                     continue
-                facts = {"side": side} if instrument == "rulm" else {}
+                facts = _SMA_FACTS.get(instrument, {}) | ({"side": side} if instrument == "rulm" else {})
                 planned.append(PlannedAssessment(instrument, track.value(on, birth, rng), facts))
         course.visits.append(PlannedVisit(on, kind, note, tuple(planned)))
     return course
@@ -683,8 +688,9 @@ def plan_pain(rng: random.Random, as_of: date) -> Course:
         pain_now = nrs(on)
         share = relief(on)
         found = [
-            PlannedAssessment("nrs_pain", pain_now, {"recall": "7_days", "recall_period": "7_days"}),
-            PlannedAssessment("bpi_sf", _clamp(pain_now * rng.uniform(0.85, 1.05), 0, 10)),
+            PlannedAssessment("nrs_pain", pain_now, {"recall_period": "7d_average"}),
+            # BPI-SF has no single total: plan the share of the worst answers on its 0–10 items.
+            PlannedAssessment("bpi_sf", None, {"recall_period": "24h"}, share=_clamp(pain_now * rng.uniform(0.75, 1.0), 0, 10) / 10),
         ]
         if baseline:
             dn4 = rng.randint(4, 8) if neuropathic else rng.randint(0, 3)
@@ -699,7 +705,7 @@ def plan_pain(rng: random.Random, as_of: date) -> Course:
     one_month = _jitter(rng, enrolled_on + timedelta(days=30), 3)
     if one_month <= as_of:
         kind_of_visit = "telemedicine" if rng.random() < 0.4 else "treatment"
-        course.visits.append(PlannedVisit(one_month, kind_of_visit, f"Treatment visit: {treatment}", (PlannedAssessment("nrs_pain", nrs(one_month), {"recall": "7_days", "recall_period": "7_days"}),)))
+        course.visits.append(PlannedVisit(one_month, kind_of_visit, f"Treatment visit: {treatment}", (PlannedAssessment("nrs_pain", nrs(one_month), {"recall_period": "7d_average"}),)))
     for day in (91, 182, 365, 730, 1095):
         on = _jitter(rng, enrolled_on + timedelta(days=day), 14)
         if on > as_of:

@@ -33,6 +33,9 @@ ORDER_HINTS: dict[str, tuple[str, ...]] = {
     "nihss": ("5a", "5b", "6a", "6b", "4", "10", "8", "11", "9", "3", "7", "2", "1c", "1b", "1a"),
     # MG-ADL and MGC: ocular symptoms come first in most patients, respiratory failure last.
     "mg_adl": ("8", "7", "2", "1", "5", "6", "3", "4"),
+    "mgc": ("1", "2", "3", "8", "9", "10", "4", "5", "6", "7"),
+    # BPI-SF: worst > average > now > most interference items > least pain.
+    "bpi_sf": ("1", "3", "4", "8", "5", "9", "10", "6", "11", "2", "7"),
 }
 
 # The body side of items whose definition does not carry one (NIHSS: a = left, b = right limb).
@@ -45,6 +48,7 @@ _OPEN_NUMBER_SPAN = 100.0
 # Slope of the item response curve: large enough that items fill in order, small enough to overlap.
 _DISCRIMINATION = 1.6
 _MAX_ATTEMPTS = 40
+_MAX_CALIBRATIONS = 6
 
 
 class ResponseError(Exception):
@@ -107,6 +111,8 @@ def generate(
     difficulties: Mapping[str, float],
     facts: Mapping[str, Any],
     rng: random.Random,
+    weak_side: str | None = None,
+    fixed: Mapping[str, Any] | None = None,
 ) -> Generated:
     """Answer every item of ``instrument`` so that its total comes as close as the items allow to
     ``target_total``, and score the answers; raise ``ResponseError`` if no valid set was found.
@@ -115,28 +121,90 @@ def generate(
     item, 1 for the worst possible points.
 
     ``facts`` are what the visit knows about the patient (sex, age, height_cm, weight_kg, side, …);
-    only the context fields the instrument declares are taken from them.
+    only the context fields the instrument declares are taken from them. ``weak_side`` limits an
+    instrument whose items are all optional and sided (MAS muscle groups) to the affected side.
+    ``fixed`` answers are taken as they are (MGC history items carried over from the same day's
+    MG-ADL) and the other items make up the rest of the total.
     """
     context = build_context(instrument, facts)
     levels = {item.id: _levels(item) for item in instrument.items}
-    answered = [item for item in instrument.items if item.required] or [item for item in instrument.items if item.scored]
-    target_points = _points_for_total(instrument, levels, answered, target_total, target_share)
+    fixed = dict(fixed or {})
+    everything = _items_to_answer(instrument, weak_side)
+    answered = [item for item in everything if item.id not in fixed]
+    fixed_points = sum(_points_of(instrument.items_by_id[k], v) for k, v in fixed.items())
+    target_points = _points_for_total(instrument, levels, everything, target_total, target_share) - fixed_points
+    target_points = _clamp_points(target_points, levels, answered)
+    points_per_unit, tolerance = _calibration(instrument, levels, answered)
     last_problem = ""
     personal = dict(difficulties)
+    best: Generated | None = None
+    calibrations = 0
     for _attempt in range(_MAX_ATTEMPTS):
-        responses = _fill(instrument, answered, levels, personal, target_points)
+        responses = {**_fill(instrument, answered, levels, personal, target_points), **fixed}
         try:
-            result = _score_completing(instrument, responses, context, levels, personal, target_points)
+            result = _score_completing(instrument, responses, context, levels, personal, target_points, fixed)
         except scales.ScaleError as error:
             last_problem = "; ".join(f"{p.code} {p.item}" for p in error.problems)
-            fixed = _supply_missing_context(instrument, context, error.problems)
-            if not fixed:
+            supplied = _supply_missing_context(instrument, context, error.problems)
+            if not supplied:
                 # A cross-item rule was broken: try a slightly different spread over the items.
                 personal = {k: v + rng.gauss(0.0, 0.8) for k, v in personal.items()}
                 target_points = _nudge(target_points, levels, answered, rng)
             continue
-        return Generated(responses=responses, context=context, result=result)
+        generated = Generated(responses=responses, context=dict(context), result=result)
+        if result.total is None or target_total is None:
+            return generated
+        miss = target_total - result.total
+        if best is None or abs(miss) < abs(target_total - best.result.total):
+            best = generated
+        if abs(miss) <= tolerance or calibrations >= _MAX_CALIBRATIONS:
+            return best
+        # The total is not the plain sum of the points (CHOP INTEND scores the better side of
+        # bilateral items): move the point target by the miss and try again.
+        calibrations += 1
+        target_points = _clamp_points(target_points + miss * points_per_unit, levels, answered)
+    if best is not None:
+        return best
     raise ResponseError(f"{instrument.code}: no valid responses for total {target_total} / share {target_share} ({last_problem})")
+
+
+def _points_of(item: Item, value: Any) -> float:
+    if item.choices:
+        for choice in item.choices:
+            if choice.code == value or str(choice.code) == str(value):
+                return float(choice.points or 0)
+        return 0.0
+    return float(value) if item.scored else 0.0
+
+
+def _items_to_answer(instrument: Instrument, weak_side: str | None) -> list[Item]:
+    required = [item for item in instrument.items if item.required]
+    if required:
+        return required
+    scored = [item for item in instrument.items if item.scored]
+    if weak_side in ("L", "R") and scored and all(item.side for item in scored):
+        return [item for item in scored if item.side == weak_side]
+    return scored
+
+
+def _calibration(instrument: Instrument, levels: Mapping[str, _Levels], answered: list[Item]) -> tuple[float, float]:
+    """Points per unit of the total, and how far from the target a total may stay."""
+    low, high = _point_span(levels, answered)
+    total_range = instrument.total_range
+    if not total_range or None in total_range or total_range[1] == total_range[0] or high == low:
+        return 1.0, 0.5
+    per_unit = (high - low) / (float(total_range[1]) - float(total_range[0]))
+    return per_unit, max(0.5, 0.5 / per_unit)
+
+
+def _point_span(levels: Mapping[str, _Levels], answered: list[Item]) -> tuple[float, float]:
+    bearing = [item for item in answered if _point_bearing(item, levels[item.id])]
+    return sum(levels[item.id].low for item in bearing), sum(levels[item.id].high for item in bearing)
+
+
+def _clamp_points(target: float, levels: Mapping[str, _Levels], answered: list[Item]) -> float:
+    low, high = _point_span(levels, answered)
+    return min(max(target, low), high)
 
 
 def build_context(instrument: Instrument, facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -205,7 +273,9 @@ def _levels(item: Item) -> _Levels:
         return _Levels(codes, tuple(float(i) for i in range(len(codes))))
     low = float(item.minimum) if item.minimum is not None else 0.0
     high = float(item.maximum) if item.maximum is not None else low + _OPEN_NUMBER_SPAN
-    return _Levels((), (low, high), continuous=True, integer=item.integer)
+    # Rating scales and distances are written as whole numbers even where decimals are allowed.
+    whole = item.integer or (low.is_integer() and high.is_integer())
+    return _Levels((), (low, high), continuous=True, integer=whole)
 
 
 def _point_bearing(item: Item, levels: _Levels) -> bool:
@@ -224,9 +294,7 @@ def _points_for_total(
     Additive instruments: the same number. Instruments reported as a percentage or a mean of their
     items (ODI, BPI): the same position within the declared total range.
     """
-    bearing = [item for item in answered if _point_bearing(item, levels[item.id])]
-    low = sum(levels[item.id].low for item in bearing)
-    high = sum(levels[item.id].high for item in bearing)
+    low, high = _point_span(levels, answered)
     total_range = instrument.total_range
     if target_share is not None or target_total is None:
         target = low + (target_share or 0.0) * (high - low)
@@ -240,10 +308,7 @@ def _points_for_total(
 
 
 def _nudge(target: float, levels: Mapping[str, _Levels], answered: list[Item], rng: random.Random) -> float:
-    bearing = [item for item in answered if _point_bearing(item, levels[item.id])]
-    low = sum(levels[item.id].low for item in bearing)
-    high = sum(levels[item.id].high for item in bearing)
-    return min(max(target + rng.choice((-1.0, 1.0)), low), high)
+    return _clamp_points(target + rng.choice((-1.0, 1.0)), levels, answered)
 
 
 def _fill(instrument: Instrument, answered: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], target: float) -> dict[str, Any]:
@@ -271,10 +336,15 @@ def _expected(levels: _Levels, difficulty: float, theta: float) -> float:
 
 
 def _solve_ability(items: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], target: float) -> float:
+    """The ability at which the expected item points add up to ``target`` (bisection)."""
+    rows = [(levels[i.id].low, levels[i.id].high - levels[i.id].low, difficulties.get(i.id, 0.0)) for i in items]
+    exp, slope = math.exp, _DISCRIMINATION
     low, high = -14.0, 14.0
-    for _ in range(60):
+    for _ in range(36):
         middle = (low + high) / 2
-        total = sum(_expected(levels[item.id], difficulties.get(item.id, 0.0), middle) for item in items)
+        total = 0.0
+        for base, span, difficulty in rows:
+            total += base + span / (1.0 + exp(-slope * (middle - difficulty)))
         if total < target:
             low = middle
         else:
@@ -341,14 +411,14 @@ def _unscored_answer(item: Item, levels: _Levels, fraction: float) -> Any:
     return levels.values[index]
 
 
-def _score_completing(instrument, responses, context, levels, difficulties, target) -> scales.Result:
+def _score_completing(instrument, responses, context, levels, difficulties, target, fixed) -> scales.Result:
     """Score; when the rule needs items that depend on other answers (Berg), answer them too."""
     result = scales.score(instrument.code, responses, context)
     if result.missing:
         extra = [instrument.items_by_id[item_id] for item_id in result.missing if item_id in instrument.items_by_id]
         if extra:
-            answered = [item for item in instrument.items if item.id in responses] + extra
+            answered = [item for item in instrument.items if item.id in responses and item.id not in fixed] + extra
             responses.clear()
-            responses.update(_fill(instrument, answered, levels, difficulties, target))
+            responses.update({**_fill(instrument, answered, levels, difficulties, target), **fixed})
             result = scales.score(instrument.code, responses, context)
     return result
