@@ -33,6 +33,12 @@ NOTE_PREFIX = "ntnote-"
 CONTEXT_PREFIX = "ctx-"
 
 # Context choice codes are plain strings in the definitions; these are the words a rater reads.
+# Mapping context fields that mark single items (item id -> true) are entered as a checkbox on each
+# item rather than as a list: the TrakCare HFMSE/RULM dictionaries record them per item.
+PER_ITEM_MARKS = {
+    "limited_by_contracture": gettext_lazy("Limited by contracture"),
+}
+
 CONTEXT_CHOICE_LABELS = {
     "male": gettext_lazy("male"),
     "female": gettext_lazy("female"),
@@ -63,6 +69,14 @@ class ChoiceOption:
 
 
 @dataclass
+class ItemMark:
+    label: str
+    name: str
+    input_id: str
+    checked: bool
+
+
+@dataclass
 class ItemField:
     item: Item
     number: int
@@ -75,7 +89,13 @@ class ItemField:
     not_tested_reason: str
     not_tested_note: str
     group_label: str
+    marks: list[ItemMark] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def shows_id(self) -> bool:
+        """Show the item id beside its position when they differ ("12. Item ue_b")."""
+        return self.item.id != str(self.number)
 
     @property
     def is_choice(self) -> bool:
@@ -146,6 +166,11 @@ def parse_submission(instrument: Instrument, data: Mapping[str, Any]) -> Submiss
             responses[item.id] = value
     context: dict[str, Any] = {}
     for spec in instrument.context:
+        if _is_per_item_mark(spec):
+            marked = {item.id: True for item in instrument.items if data.get(mark_name(spec.name, item.id))}
+            if marked:
+                context[spec.name] = marked
+            continue
         raw = _text(data.get(CONTEXT_PREFIX + spec.name))
         if not raw:
             continue
@@ -163,6 +188,14 @@ def parse_submission(instrument: Instrument, data: Mapping[str, Any]) -> Submiss
         else:
             context[spec.name] = raw
     return Submission(responses, context, problems)
+
+
+def mark_name(context_name: str, item_id: str) -> str:
+    return f"{CONTEXT_PREFIX}{context_name}-{item_id}"
+
+
+def _is_per_item_mark(spec: ContextField) -> bool:
+    return spec.kind == "mapping" and spec.name in PER_ITEM_MARKS
 
 
 def _text(raw: Any) -> str:
@@ -201,12 +234,31 @@ def build_form(
     summary.extend(form_problems)
     for entry in summary:
         by_anchor.setdefault(entry.anchor, []).append(entry.message)
-    fields = [_item_field(instrument, item, number, lang, responses.get(item.id), by_anchor) for number, item in enumerate(instrument.items, 1)]
+    fields = [
+        _item_field(instrument, item, number, lang, responses.get(item.id), by_anchor)
+        for number, item in enumerate(instrument.items, 1)
+    ]
+    for spec in instrument.context:
+        if _is_per_item_mark(spec):
+            marked = context.get(spec.name) or {}
+            for item_field in fields:
+                item_field.marks.append(
+                    ItemMark(
+                        label=str(PER_ITEM_MARKS[spec.name]),
+                        name=mark_name(spec.name, item_field.item.id),
+                        input_id=anchor_for("mark-", f"{spec.name}-{item_field.item.id}"),
+                        checked=isinstance(marked, Mapping) and marked.get(item_field.item.id) is True,
+                    )
+                )
     sections, grouped = _sections(instrument, fields, lang)
     return AssessmentForm(
         instrument=instrument,
         sections=sections,
-        context=[_context_input(spec, lang, context.get(spec.name), by_anchor) for spec in instrument.context],
+        context=[
+            _context_input(spec, lang, context.get(spec.name), by_anchor)
+            for spec in instrument.context
+            if not _is_per_item_mark(spec)
+        ],
         reasons=[(r.code, r.label.get(lang)) for r in NOT_TESTED_REASONS],
         problems=summary,
         grouped=grouped,
@@ -215,14 +267,17 @@ def build_form(
 
 def _problem_anchor(instrument: Instrument, problem: Problem) -> str:
     """The field a scales problem points at; problems about the whole form go to the items' top."""
-    if problem.item is not None and problem.code.startswith("context") and problem.item in instrument.context_by_name:
-        return anchor_for("ctx-", problem.item)
+    spec = instrument.context_by_name.get(problem.item) if problem.code.startswith("context") else None
+    if spec is not None and not _is_per_item_mark(spec):
+        return anchor_for("ctx-", spec.name)
     if problem.item is not None and problem.item in instrument.items_by_id:
         return anchor_for("item-", problem.item)
     return "assessment-items"
 
 
-def _item_field(instrument: Instrument, item: Item, number: int, lang: str, raw: Any, errors: Mapping[str, list[str]]) -> ItemField:
+def _item_field(
+    instrument: Instrument, item: Item, number: int, lang: str, raw: Any, errors: Mapping[str, list[str]]
+) -> ItemField:
     reason, note, value = "", "", ""
     if isinstance(raw, Mapping):
         reason = str(raw.get("not_tested") or "")
@@ -299,7 +354,9 @@ def _context_input(spec: ContextField, lang: str, raw: Any, errors: Mapping[str,
     )
 
 
-def context_from_patient(instrument: Instrument, *, birth_date: date | None, sex: str | None, on: date) -> dict[str, Any]:
+def context_from_patient(
+    instrument: Instrument, *, birth_date: date | None, sex: str | None, on: date
+) -> dict[str, Any]:
     """Prefill the context values the patient record already holds (sex, age on the day of testing)."""
     known: dict[str, Any] = {}
     if sex:
@@ -345,7 +402,9 @@ def score_summary(
 ) -> ScoreSummary:
     """Summarise a ``Result.as_dict()`` (or the messages of what stopped it) for the panel."""
     expected = sum(1 for item in instrument.items if item.required)
-    answered = sum(1 for item in instrument.items if item.id in responses and not isinstance(responses[item.id], Mapping))
+    answered = sum(
+        1 for item in instrument.items if item.id in responses and not isinstance(responses[item.id], Mapping)
+    )
     result = result or {}
     band = ""
     if result.get("band"):
@@ -369,5 +428,48 @@ def score_summary(
         subscores=subscores,
         flags=list(result.get("flags") or []),
         problems=list(problems),
-        derived={k: v for k, v in (result.get("derived") or {}).items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)},
+        derived={
+            k: v
+            for k, v in (result.get("derived") or {}).items()
+            if isinstance(v, (int, float, str)) and not isinstance(v, bool)
+        },
     )
+
+
+def answer_text(instrument: Instrument, item_id: str, raw: Any, lang: str) -> str:
+    """A stored response as a rater reads it: "2", "1 — Several days", "not tested: Pain"."""
+    if raw is None or raw == "":
+        return "—"
+    if isinstance(raw, Mapping):
+        reason = next(
+            (r.label.get(lang) for r in NOT_TESTED_REASONS if r.code == raw.get("not_tested")), raw.get("not_tested")
+        )
+        return _("not tested: %(reason)s") % {"reason": reason}
+    item = instrument.items_by_id.get(item_id)
+    text = _display(raw)
+    if item is not None:
+        choice = next((c for c in item.choices if str(c.code) == text), None)
+        if choice is not None and choice.label is not None:
+            return f"{text} — {choice.label.get(lang)}"
+        if item.unit:
+            return f"{text} {item.unit}"
+    return text
+
+
+def response_differences(
+    instrument: Instrument, before: Mapping[str, Any], after: Mapping[str, Any], lang: str
+) -> list[tuple[str, str, str]]:
+    """Items whose response differs between two versions: (label, before, after), in item order."""
+    before, after = before or {}, after or {}
+    rows = []
+    for number, item in enumerate(instrument.items, 1):
+        if before.get(item.id) != after.get(item.id):
+            label = f"{number}. {item.label.get(lang)}"
+            rows.append(
+                (
+                    label,
+                    answer_text(instrument, item.id, before.get(item.id), lang),
+                    answer_text(instrument, item.id, after.get(item.id), lang),
+                )
+            )
+    return rows

@@ -18,6 +18,7 @@ FLAG_SENTENCES = {
     "prorated": _("Total prorated for missing items %(items)s, as the instrument's rule allows."),
     "education_missing": _("Years of education are needed to decide the education point."),
     "incomplete_profile": _("Profile incomplete: dimensions %(items)s are missing."),
+    "limited_by_contracture": _("Limited by contracture: items %(items)s (recorded, the score is unchanged)."),
     "untestable_items": _("Items %(items)s could not be tested (UN): they carry no points and need an explanation."),
 }
 

@@ -27,7 +27,13 @@ class QadamForm(forms.Form):
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
                 continue
-            css = "q-select" if isinstance(widget, forms.Select) else "q-textarea" if isinstance(widget, forms.Textarea) else "q-input"
+            css = (
+                "q-select"
+                if isinstance(widget, forms.Select)
+                else "q-textarea"
+                if isinstance(widget, forms.Textarea)
+                else "q-input"
+            )
             widget.attrs.setdefault("class", css)
 
     def add_error(self, field, error):
@@ -73,7 +79,10 @@ class PatientRegistrationForm(QadamForm):
     birth_date = forms.DateField(
         label=_("Date of birth"),
         widget=DATE_WIDGET,
-        error_messages={"required": _("Enter the date of birth."), "invalid": _("Enter the date of birth as a real date, e.g. 14.03.2019.")},
+        error_messages={
+            "required": _("Enter the date of birth."),
+            "invalid": _("Enter the date of birth as a real date, e.g. 14.03.2019."),
+        },
     )
     sex = forms.ChoiceField(
         label=_("Sex"),
@@ -107,9 +116,14 @@ class VisitForm(QadamForm):
     visit_date = forms.DateField(
         label=_("Date of the visit"),
         widget=DATE_WIDGET,
-        error_messages={"required": _("Enter the date of the visit."), "invalid": _("Enter the date of the visit as a real date.")},
+        error_messages={
+            "required": _("Enter the date of the visit."),
+            "invalid": _("Enter the date of the visit as a real date."),
+        },
     )
-    kind = forms.ChoiceField(label=_("Type of visit"), widget=forms.RadioSelect, error_messages={"required": _("Choose the type of visit.")})
+    kind = forms.ChoiceField(
+        label=_("Type of visit"), widget=forms.RadioSelect, error_messages={"required": _("Choose the type of visit.")}
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, kinds: Iterable[tuple[str, str]], **kwargs):

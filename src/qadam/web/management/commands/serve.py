@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = "Serve the Qadam registry with gunicorn (default http://127.0.0.1:8000/)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("QADAM_HOST", "127.0.0.1"), help="address to listen on (default 127.0.0.1)")
+        parser.add_argument(
+            "--host", default=os.environ.get("QADAM_HOST", "127.0.0.1"), help="address to listen on (default 127.0.0.1)"
+        )
         parser.add_argument("--port", type=int, default=None, help="port to listen on (default 8000, or QADAM_PORT)")
         parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
         parser.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
@@ -34,7 +36,11 @@ class Command(BaseCommand):
             # Production storage serves hashed copies; gather them into the data folder first.
             call_command("collectstatic", interactive=False, verbosity=0)
         database = settings.DATABASES["default"]
-        where = database["NAME"] if database["ENGINE"].endswith("sqlite3") else f"{database['ENGINE'].rsplit('.', 1)[-1]} database {database.get('NAME', '')}"
+        where = (
+            database["NAME"]
+            if database["ENGINE"].endswith("sqlite3")
+            else f"{database['ENGINE'].rsplit('.', 1)[-1]} database {database.get('NAME', '')}"
+        )
         self.stdout.write(f"Qadam serves http://{host}:{port}/ from {where}. Stop with Ctrl+C.")
         self.stdout.flush()
         serve(ServerOptions(host=host, port=port, workers=workers, threads=threads))

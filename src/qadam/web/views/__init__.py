@@ -1,0 +1,1 @@
+"""Views of the web screens: parse the request, call a service or selector, render."""
