@@ -1135,7 +1135,7 @@ def score_fvc(instrument: Instrument, answers: Answers, context: Mapping[str, An
 
 FVC = Instrument(
     code="fvc",
-    name="FVC % predicted",
+    name="FVC",
     title=Text(
         "Forced vital capacity, % predicted (GLI-2012)",
         "Өкпенің форсирленген тіршілік сыйымдылығы, болжамдыдан % (GLI-2012)",
