@@ -299,9 +299,8 @@ def score_fma(instrument: Instrument, answers: Answers, context: Mapping[str, An
     points = dict(answers.points)
     derived: dict[str, Any] = {}
     missing = [i.id for i in instrument.items if i.required and i.id not in answers]
-    iv_points = [points.get(i) for i in part_iv]
-    iv_known = None not in iv_points
-    if iv_known and sum(iv_points) < 2 * len(part_iv):
+    iv_known = all(i in points for i in part_iv)
+    if iv_known and sum(points[i] for i in part_iv) < 2 * len(part_iv):
         _refuse_reflex_above_zero(instrument, points, part_iv)
         points[_NORMAL_REFLEX_ID] = 0
         derived["normal_reflex_activity_by_rule"] = _NORMAL_REFLEX_ID not in answers
