@@ -594,7 +594,8 @@ def _project(state: _State, today: date | None, maintenance_doses: int) -> list[
         if overdue_since is not None:
             window = Window(day, day + timedelta(days=step.tolerance_days))
         due.append(DueDose(record.number, record.kind, record.dose_mg, day, window, record.rule, overdue_since))
-        if record.kind == "maintenance" and not state.queue:
+        # An overdue dose given "as soon as possible" is listed with the regular dose that follows it.
+        if record.kind == "maintenance" and not state.queue and overdue_since is None:
             maintenance_seen += 1
     return due
 

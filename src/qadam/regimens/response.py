@@ -437,10 +437,15 @@ def _sentence(response: Response, name: str, therapy: Text, lang: str) -> str:
     judgement = _judgement(response, lang)
     course = _course(response, lang)
     if lang == "kk":
-        return f"{therapy.kk[:1].upper()}{therapy.kk[1:].lower()} емінің {months} айынан кейін {name} {change}: {judgement}; {course}."
+        return f"{therapy.kk} емінің {months} айынан кейін {name} {change}: {judgement}; {course}."
     if lang == "ru":
-        return f"{name} {change} через {months} {_ru_plural(months, 'месяц', 'месяца', 'месяцев')} терапии ({therapy.ru.lower()}): {judgement}; {course}."
-    return f"{name} {change} after {months} month{'s' if months != 1 else ''} of {therapy.en.lower()}: {judgement}; {course}."
+        return f"{name} {change} через {months} {_ru_plural(months, 'месяц', 'месяца', 'месяцев')} терапии ({_lower_first(therapy.ru)}): {judgement}; {course}."
+    return f"{name} {change} after {months} month{'s' if months != 1 else ''} of {_lower_first(therapy.en)}: {judgement}; {course}."
+
+
+def _lower_first(name: str) -> str:
+    """Drug names start a sentence in the catalogue; inside one only the first letter is lowered (IVIG stays)."""
+    return name[:1].lower() + name[1:]
 
 
 def _signed(value: float, lang: str) -> str:
@@ -456,7 +461,7 @@ def _judgement(response: Response, lang: str) -> str:
             "kk": "бағалау үшін маңызды өзгеріс шегі жоқ",
             "ru": "нет порога значимого изменения для оценки",
         }[lang]
-    size = _threshold_words(threshold, lang)
+    size = _threshold_words(threshold, _unit(response.instrument), lang)
     return {
         "improved": {
             "en": f"improved by at least the {size} threshold",
@@ -476,10 +481,17 @@ def _judgement(response: Response, lang: str) -> str:
     }[response.classification][lang]
 
 
-def _threshold_words(threshold: MeaningfulChange, lang: str) -> str:
+def _unit(instrument: str) -> str:
+    """The unit of the instrument's total as the §C.5 table states it (metres for the 6MWT)."""
+    return next((r.unit for r in references() if r.instrument == instrument), "points")
+
+
+def _threshold_words(threshold: MeaningfulChange, unit: str, lang: str) -> str:
     value = decimal(threshold.value, lang)
     if threshold.kind == "percent":
         return {"en": f"{value} %", "kk": f"{value} %-дық", "ru": f"в {value} %"}[lang]
+    if unit == "m":
+        return {"en": f"{value} m", "kk": f"{value} метрлік", "ru": f"в {value} м"}[lang]
     if lang == "kk":
         return f"{value} ұпайлық"
     if lang == "ru":
