@@ -53,6 +53,8 @@ def classify(instrument: Instrument, baseline: Result, follow_up: Result, subsca
     before = baseline.subscores.get(subscale) if subscale else baseline.total
     after = follow_up.subscores.get(subscale) if subscale else follow_up.total
     threshold = instrument.mcid
+    if subscale:
+        threshold = _subscale_threshold(instrument, subscale) or threshold
 
     def answer(classification: Classification, reason: str = "", diff=None, pct=None) -> Change:
         return Change(instrument.code, classification, before, after, diff, pct, threshold, instrument.higher_is_better, measure, reason)
@@ -75,6 +77,13 @@ def classify(instrument: Instrument, baseline: Result, follow_up: Result, subsca
     if -better >= threshold.value:
         return answer("worsened", "", difference, percent)
     return answer("stable", "", difference, percent)
+
+
+def _subscale_threshold(instrument: Instrument, subscale: str) -> MeaningfulChange | None:
+    for part in instrument.subscales:
+        if part.id == subscale:
+            return part.mcid
+    raise ScaleError([Problem("unknown_item", item=subscale, allowed=", ".join(s.id for s in instrument.subscales) or "—", instrument=instrument.name)])
 
 
 def _refuse_incomparable(instrument: Instrument, baseline: Result, follow_up: Result) -> None:

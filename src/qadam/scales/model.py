@@ -118,14 +118,6 @@ class Band:
         return self.low <= value <= self.high
 
 
-@dataclass(frozen=True)
-class Subscale:
-    id: str
-    label: Text
-    items: tuple[str, ...]
-    minimum: Number = 0
-    maximum: Number | None = None
-    bands: tuple[Band, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +132,19 @@ class MeaningfulChange:
     source: str
     kind: Literal["points", "percent"] = "points"
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Subscale:
+    """A named part score; ``mcid`` overrides the instrument's threshold when it has its own."""
+
+    id: str
+    label: Text
+    items: tuple[str, ...]
+    minimum: Number = 0
+    maximum: Number | None = None
+    bands: tuple[Band, ...] = ()
+    mcid: MeaningfulChange | None = None
 
 
 @dataclass(frozen=True)
