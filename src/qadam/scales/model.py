@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 Lang = Literal["en", "kk", "ru"]
 LANGUAGES: tuple[str, ...] = ("en", "kk", "ru")
-Number = Union[int, float]
+Number = int | float
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class NotTested:
     note: str = ""
 
 
-Answer = Union[int, float, str, NotTested]
+Answer = int | float | str | NotTested
 
 
 @dataclass(frozen=True)

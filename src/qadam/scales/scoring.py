@@ -15,7 +15,6 @@ from typing import Any
 from .errors import Problem, ScaleError
 from .model import (
     NOT_TESTED_REASON_CODES,
-    Answer,
     Flag,
     Instrument,
     Item,
