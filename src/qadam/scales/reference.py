@@ -74,6 +74,9 @@ GLI_2012_ETHNICITIES: tuple[str, ...] = (
 # The 5th and 95th centiles of a normal distribution of z-scores (Quanjer 2012).
 LLN_Z = -1.645
 ULN_Z = 1.645
+# Below this |L| the Box-Cox transform is its log-normal limit to within rounding (GLI L values are
+# of order 0.1–5); dividing by L·S there would lose every digit.
+_L_AS_ZERO = 1e-9
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class Lms:
         return self.m
 
     def z_score(self, measured: float) -> float:
-        if self.l == 0:
+        if abs(self.l) < _L_AS_ZERO:
             return math.log(measured / self.m) / self.s
         # expm1/log1p: the same formula, kept exact when L is close to 0
         return math.expm1(self.l * math.log(measured / self.m)) / (self.l * self.s)
@@ -102,7 +105,7 @@ class Lms:
         return 100 * measured / self.m
 
     def value_at(self, z: float) -> float:
-        if self.l == 0:
+        if abs(self.l) < _L_AS_ZERO:
             return self.m * math.exp(self.s * z)
         return self.m * math.exp(math.log1p(self.l * self.s * z) / self.l)
 
