@@ -970,7 +970,7 @@ def score_chop_intend(instrument: Instrument, answers: Answers, context: Mapping
         item_scores[str(number)] = max(values) if determined else None
         if not determined:
             blocked.append(str(number))
-    cnt_entries = tuple(item_id for item_id, value in answers.items() if value == CNT)
+    cnt_entries = tuple(item.id for item in instrument.items if answers.get(item.id) == CNT)
     flags: list[Flag] = []
     if cnt_entries:
         flags.append(Flag("cannot_test", cnt_entries, detail=f"n_CNT = {len(cnt_entries)}"))
