@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+import qadam.regimens
 from qadam.regimens import calendar_months
 from qadam.regimens.calendar_months import add_months, whole_months_between
 
@@ -44,4 +45,6 @@ def test_whole_months_between(start, end, months):
 
 
 def test_doctests():
+    """The examples in the docstrings (the package's testpaths do not collect them here)."""
     assert doctest.testmod(calendar_months).failed == 0
+    assert doctest.testmod(qadam.regimens).failed == 0
