@@ -24,7 +24,11 @@ SCALE_COMMANDS = {"scales", "score"}
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SCALE_COMMANDS:
-        return run_scales_command(args)
+        try:
+            return run_scales_command(args)
+        except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
+            sys.stderr.close()
+            return 0
     if args and args[0] == "schedule":
         from qadam.regimens.cli import run_schedule_command
 
@@ -72,13 +76,17 @@ def _score(code: str, lang: str, stdin: TextIO, out: TextIO) -> int:
     try:
         payload = json.load(stdin)
     except json.JSONDecodeError as error:
-        return _errors(out, [{"code": "invalid_json", "item": None, "message": f"Standard input is not valid JSON: {error}."}])
+        return _errors(
+            out, [{"code": "invalid_json", "item": None, "message": f"Standard input is not valid JSON: {error}."}]
+        )
     if not isinstance(payload, dict) or not isinstance(payload.get("items", {}), dict):
         problem = Problem("invalid_request", value=type(payload).__name__, allowed='{"items": {...}, "context": {...}}')
         return _errors(out, [_problem_json(problem, lang)])
     unknown_keys = set(payload) - {"items", "context"}
     if unknown_keys:
-        problem = Problem("invalid_request", value=", ".join(sorted(unknown_keys)), allowed='{"items": {...}, "context": {...}}')
+        problem = Problem(
+            "invalid_request", value=", ".join(sorted(unknown_keys)), allowed='{"items": {...}, "context": {...}}'
+        )
         return _errors(out, [_problem_json(problem, lang)])
     try:
         result = scales.score(code, payload.get("items", {}), payload.get("context"))
@@ -134,7 +142,9 @@ def _show(options: argparse.Namespace, out: TextIO) -> int:
         return 0
     lang = options.lang
     out.write(f"{instrument.name} — {instrument.title.get(lang)}\n")
-    out.write(f"version: {instrument.version}\nrange: {data['total_range']}  higher is better: {instrument.higher_is_better}\n")
+    out.write(
+        f"version: {instrument.version}\nrange: {data['total_range']}  higher is better: {instrument.higher_is_better}\n"
+    )
     out.write(f"scoring: {instrument.scoring_rule}\nsource: {instrument.citation}\n")
     if instrument.mcid:
         out.write(f"meaningful change: {instrument.mcid.value:g} {instrument.mcid.kind} ({instrument.mcid.source})\n")
@@ -161,10 +171,19 @@ def describe(instrument: scales.Instrument) -> dict[str, Any]:
         "scoring_version": instrument.scoring_version,
         "citation": instrument.citation,
         "licence": instrument.licence,
-        "loinc": {"panel": instrument.loinc.panel, "total": instrument.loinc.total, "items": dict(instrument.loinc.items)},
+        "loinc": {
+            "panel": instrument.loinc.panel,
+            "total": instrument.loinc.total,
+            "items": dict(instrument.loinc.items),
+        },
         "mcid": None
         if instrument.mcid is None
-        else {"value": instrument.mcid.value, "kind": instrument.mcid.kind, "source": instrument.mcid.source, "note": instrument.mcid.note},
+        else {
+            "value": instrument.mcid.value,
+            "kind": instrument.mcid.kind,
+            "source": instrument.mcid.source,
+            "note": instrument.mcid.note,
+        },
         "bands": [{"low": b.low, "high": b.high, "code": b.code, "label": b.label.as_dict()} for b in instrument.bands],
         "subscales": [
             {
@@ -177,7 +196,16 @@ def describe(instrument: scales.Instrument) -> dict[str, Any]:
             for s in instrument.subscales
         ],
         "context": [
-            {"name": c.name, "label": c.label.as_dict(), "kind": c.kind, "choices": list(c.choices), "minimum": c.minimum, "maximum": c.maximum, "unit": c.unit, "required": c.required}
+            {
+                "name": c.name,
+                "label": c.label.as_dict(),
+                "kind": c.kind,
+                "choices": list(c.choices),
+                "minimum": c.minimum,
+                "maximum": c.maximum,
+                "unit": c.unit,
+                "required": c.required,
+            }
             for c in instrument.context
         ],
         "items": [
@@ -185,7 +213,10 @@ def describe(instrument: scales.Instrument) -> dict[str, Any]:
                 "id": i.id,
                 "label": i.label.as_dict(),
                 "kind": i.kind,
-                "choices": [{"code": c.code, "points": c.points, "label": c.label.as_dict() if c.label else None} for c in i.choices],
+                "choices": [
+                    {"code": c.code, "points": c.points, "label": c.label.as_dict() if c.label else None}
+                    for c in i.choices
+                ],
                 "minimum": i.minimum,
                 "maximum": i.maximum,
                 "unit": i.unit,
