@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# Beyond this many items a flag counts them instead of listing every id.
+LISTED_ITEMS = 8
 
 FLAG_SENTENCES = {
     "safety_self_harm": _("Safety item answered above 0: assess the risk of self-harm today."),
@@ -29,7 +33,14 @@ SAFETY_FLAGS = frozenset({"safety_self_harm"})
 def describe_flag(flag: Mapping[str, Any]) -> str:
     """The sentence for one flag of ``Result.as_dict()["flags"]``."""
     code = str(flag.get("code", ""))
-    items = ", ".join(str(i) for i in flag.get("items", ()))
+    ids = [str(i) for i in flag.get("items", ())]
+    if code == "partial_sum" and len(ids) > LISTED_ITEMS:
+        return ngettext(
+            "No total: %(count)d item is missing or not tested. The partial sum is not a score.",
+            "No total: %(count)d items are missing or not tested. The partial sum is not a score.",
+            len(ids),
+        ) % {"count": len(ids)}
+    items = ", ".join(ids)
     sentence = FLAG_SENTENCES.get(code)
     if sentence is None:
         detail = flag.get("detail")

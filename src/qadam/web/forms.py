@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from qadam.core.exceptions import Invalid
@@ -52,6 +53,15 @@ class QadamForm(forms.Form):
             anchor = f"id_{name}" if name in self.fields else "main"
             out.extend({"anchor": anchor, "message": str(message)} for message in errors)
         return out
+
+
+class LoginForm(QadamForm, AuthenticationForm):
+    """Django's sign-in form with our field styles."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        AuthenticationForm.__init__(self, request, *args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "q-input q-input--w20")
 
 
 def attach_errors(form: QadamForm, error: Invalid) -> None:

@@ -16,6 +16,7 @@ from qadam.centers import services as center_services
 from qadam.centers.selectors import memberships_of, user_language
 from qadam.core.exceptions import Invalid
 from qadam.patients.selectors import recent_patients
+from qadam.web.forms import LoginForm
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -82,6 +83,7 @@ class LoginView(auth_views.LoginView):
     """Sign in; the language chosen in the user's profile then applies to every page."""
 
     template_name = "qadam/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
