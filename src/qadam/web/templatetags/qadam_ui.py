@@ -12,8 +12,8 @@ from typing import Any
 
 from django import template
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
 from django.utils.translation import get_language
 

@@ -220,7 +220,7 @@ def assessment_sign(request, assessment_id: int):
             _("This assessment cannot be signed while it is %(status)s.") % {"status": assessment.get_status_display()},
         )
         return redirect("assessment_edit", assessment_id=assessment.pk)
-    form = SignForm(request.POST or None, initial={"row_version": assessment.row_version})
+    form = SignForm(request.POST if request.method == "POST" else None, initial={"row_version": assessment.row_version})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,7 +263,7 @@ def assessment_amend(request, assessment_id: int):
             % {"status": assessment.get_status_display()},
         )
         return redirect("assessment_edit", assessment_id=assessment.pk)
-    reason_form = AmendReasonForm(request.POST or None)
+    reason_form = AmendReasonForm(request.POST if request.method == "POST" else None)
     page = {
         "visit": assessment.visit,
         "patient": patient,
@@ -344,7 +344,7 @@ def _form_page(request, page, responses, context, *, stored=None, error=None, fo
 def _detail_page(request, assessment, instrument, permissions, *, notice="", status=200):
     lang = _lang()
     revisions = selectors.assessment_revisions(viewer=request.user, assessment=assessment)
-    later_versions = [r.responses for r in revisions[1:]] + [assessment.responses]
+    later_versions = [r.responses for r in revisions[1:]] + ([assessment.responses] if revisions else [])
     for revision, after in zip(revisions, later_versions, strict=True):
         revision.differences = response_differences(instrument, revision.responses, after, lang)
     return render(

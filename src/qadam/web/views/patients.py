@@ -48,7 +48,7 @@ def patient_list(request):
 def patient_new(request):
     """Register a patient in one of the user's centers."""
     centers = selectors.writable_centers(user=request.user)
-    form = PatientRegistrationForm(request.POST or None, centers=centers)
+    form = PatientRegistrationForm(request.POST if request.method == "POST" else None, centers=centers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -118,7 +118,7 @@ def visit_new(request, registry_id: str):
     patient = selectors.patient_get(viewer=request.user, registry_id=registry_id)
     if not selectors.patient_permissions(viewer=request.user, patient=patient).edit:
         raise NotAllowed(params={"registry_id": patient.registry_id})
-    form = VisitForm(request.POST or None, kinds=Visit.Kind.choices)
+    form = VisitForm(request.POST if request.method == "POST" else None, kinds=Visit.Kind.choices)
     if request.method == "POST" and form.is_valid():
         try:
             visit = assessment_services.visit_create(by=request.user, patient=patient, **form.cleaned_data)
