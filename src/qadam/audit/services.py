@@ -164,7 +164,11 @@ def audit_verify() -> VerifyReport:
     return VerifyReport(ok=True, checked=checked)
 
 
-def _broken(checked: int, seq: int, code: str, template: Any, **params: Any) -> VerifyReport:
+def _broken(checked: int, broken_seq: int, code: str, template: Any, /, **params: Any) -> VerifyReport:
     return VerifyReport(
-        ok=False, checked=checked, first_broken_seq=seq, problem=str(Message(code, template, params)), problem_code=code
+        ok=False,
+        checked=checked,
+        first_broken_seq=broken_seq,
+        problem=str(Message(code, template, params)),
+        problem_code=code,
     )

@@ -17,6 +17,7 @@ Environment:
     QADAM_SECURE_COOKIES  ``1`` to mark session/CSRF cookies Secure (default: on outside DEBUG/demo/tests)
     QADAM_SESSION_SECONDS session lifetime in seconds (default 8 hours)
     QADAM_DB_CONN_MAX_AGE seconds a database connection is kept open (default 60)
+    QADAM_STATIC_ROOT     where ``collectstatic`` puts files in production (default ``<data dir>/static``)
 
 ``qadam`` commands on the embedded SQLite database keep a generated key in ``<data dir>/secret_key``
 (see ``qadam.config.launcher``), so only deployments on ``QADAM_DATABASE_URL`` must set the key.
@@ -226,7 +227,8 @@ USE_TZ = True
 TIME_ZONE = env_time_zone("QADAM_TIME_ZONE", "Asia/Almaty")
 
 STATIC_URL = "static/"
-STATIC_ROOT = data_dir() / "static"
+# collectstatic's target for production; the embedded modes serve from the app folders instead.
+STATIC_ROOT = None if EMBEDDED else Path(os.environ.get("QADAM_STATIC_ROOT") or data_dir() / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files once collected; the demo serves straight from the app folders.

@@ -175,11 +175,14 @@ def patient_update(*, by: Any, patient: Patient, expected_version: int, reason: 
             if locked.row_version != expected_version:
                 raise Conflict(params={"expected": expected_version, "current": locked.row_version})
             changes = _apply_demographics(locked, fields)
-            identity_changes = _apply_identity(locked, fields)
+            identity, identity_changes = _apply_identity(locked, fields)
             if not changes and not identity_changes:
                 return locked
             locked.row_version += 1
             locked.save(update_fields=[*(f for f in DEMOGRAPHIC_FIELDS if f in changes), "row_version", "updated_at"])
+            if identity_changes:
+                # After the patient row: a taken IIN fails here and takes the demographic change with it.
+                identity.save()
             audit_record(
                 actor=by,
                 action=Action.UPDATE,
@@ -224,10 +227,11 @@ def _apply_demographics(patient: Patient, fields: dict[str, Any]) -> dict[str, l
     return changes
 
 
-def _apply_identity(patient: Patient, fields: dict[str, Any]) -> dict[str, list]:
+def _apply_identity(patient: Patient, fields: dict[str, Any]) -> tuple[PatientIdentity | None, dict[str, list]]:
+    """Set the wanted identity values on the (locked) identity row, unsaved; return it and the changes."""
     wanted = {name: fields[name] for name in IDENTITY_FIELDS if name in fields}
     if not wanted:
-        return {}
+        return None, {}
     identity = PatientIdentity.objects.select_for_update().filter(patient=patient).first()
     if identity is None:
         identity = PatientIdentity(patient=patient)
@@ -237,9 +241,7 @@ def _apply_identity(patient: Patient, fields: dict[str, Any]) -> dict[str, list]
         if old != new:
             changes[name] = [_masked(name, old), _masked(name, new)]
             setattr(identity, name, new)
-    if changes:
-        identity.save()
-    return changes
+    return identity, changes
 
 
 def patient_view(*, viewer: Any, registry_id: str) -> Patient:
