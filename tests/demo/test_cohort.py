@@ -10,6 +10,7 @@ import pytest
 
 from qadam import scales
 from qadam.demo.cohort import CENTERS, INSTRUMENTS_BY_CONDITION, generate_cohort
+from qadam.patients.icd10 import shipped_codes
 from qadam.patients.iin import iin_problem
 
 AS_OF = date(2026, 6, 30)
@@ -99,11 +100,12 @@ def test_every_assessment_scores_to_the_stored_result_without_problems(cohort):
         for _, assessment in patient.assessments():
             result = scales.score(assessment.instrument, assessment.responses, assessment.context)
             assert result == assessment.result
-            assert result.complete, (patient.number, assessment.instrument)
+            assert result.complete and not result.missing, (patient.number, assessment.instrument)
             assert result.total is not None or assessment.instrument in {"mas", "hads", "bpi_sf"}
             if assessment.amendment is not None:
                 amended = scales.score(assessment.instrument, assessment.amendment.responses, assessment.amendment.context)
                 assert amended == assessment.amendment.result
+                assert amended.complete and not amended.missing
             count += 1
     assert count > 5000
 
@@ -124,6 +126,12 @@ def test_identities_are_labelled_synthetic_and_iins_are_valid_and_unique(cohort)
         assert patient.iin[:6] == patient.birth_date.strftime("%y%m%d")
         assert int(patient.iin[6]) % 2 == (1 if patient.sex == "male" else 0)
     assert all(c.name.startswith("DEMO ") for c in CENTERS)
+
+
+def test_every_diagnosis_uses_a_shipped_icd10_code(cohort):
+    shipped = {row["code"] for row in shipped_codes()}
+    used = {d.icd10 for p in cohort.patients for d in p.diagnoses}
+    assert used <= shipped, used - shipped
 
 
 def test_visits_are_ordered_and_never_in_the_future(cohort):

@@ -360,6 +360,8 @@ class _Realiser:
                 result = scales.score(instrument.code, changed, assessment.context)
             except scales.ScaleError:
                 continue
+            if result.missing or not result.complete:
+                continue  # the change would make another item necessary (Berg item 3)
             return DemoAmendment(changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75)
         return None
 

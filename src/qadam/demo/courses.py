@@ -450,7 +450,7 @@ _STROKE_CODES = {"I63.3": 0.3, "I63.4": 0.25, "I63.5": 0.17, "I63.9": 0.1, "I61.
 def plan_stroke(rng: random.Random, as_of: date) -> Course:
     sex = "male" if rng.random() < 0.55 else "female"
     age = _clamp(rng.gauss(64, 10), 40, 88)
-    onset = as_of - timedelta(days=rng.randint(20, round(4.5 * YEAR)))
+    onset = as_of - timedelta(days=rng.randint(20, round(3.5 * YEAR)))
     birth = _birth_for_age(onset, age, rng)
     course = Course("stroke", sex, birth, onset)
     code = _weighted(rng, _STROKE_CODES)
@@ -474,6 +474,10 @@ def plan_stroke(rng: random.Random, as_of: date) -> Course:
     course.labels.update(nihss0=nihss0, recovery=recovery, weak_side=weak_side, onset=onset)
     if arm > 0.4:
         course.diagnoses.append(PlannedDiagnosis("G81.9", onset + timedelta(days=7), False, "Hemiparesis after stroke"))
+    one_year = onset + timedelta(days=365)
+    if one_year <= as_of:
+        sequela = "I69.3" if code.startswith("I63") else "I69.1"
+        course.diagnoses.append(PlannedDiagnosis(sequela, one_year, False, "Sequelae of stroke at one year"))
 
     def share(day: int, tau: float = 30.0) -> float:
         return recovery * (1 - math.exp(-day / tau))
@@ -508,15 +512,18 @@ def plan_stroke(rng: random.Random, as_of: date) -> Course:
     def phq9(day: int) -> float:
         return at(day)["phq9"]
 
-    def rehab(day: int, *, fma_only: bool = False) -> list[PlannedAssessment]:
+    def rehab(day: int, *, fma_only: bool = False, berg: bool = False, mas: bool = False) -> list[PlannedAssessment]:
+        """Clinical.md A.3: Barthel and FMA at every rehabilitation review; Berg at rehabilitation
+        admission, discharge and 3 months once the patient can sit; MAS at admission and at 3 months,
+        when spasticity treatment is considered."""
         values = at(day)
         items = [PlannedAssessment("fma_ue", values["fma_ue"], {"side": weak_side}), PlannedAssessment("fma_le", values["fma_le"], {"side": weak_side})]
         if fma_only:
             return items
         items.insert(0, PlannedAssessment("barthel", values["barthel"]))
-        if values["barthel"] >= 20:  # Berg only once the patient can sit (clinical.md A.3)
+        if berg and values["barthel"] >= 20:
             items.append(PlannedAssessment("berg", values["berg"]))
-        if spastic and day >= 10:
+        if mas and spastic:
             items.append(PlannedAssessment("mas", None, {"side": weak_side}, share=values["mas"]))
         return items
 
@@ -524,15 +531,15 @@ def plan_stroke(rng: random.Random, as_of: date) -> Course:
         (0, 0, "baseline", "Admission with acute stroke", [PlannedAssessment("nihss", nihss0, {"interval": "baseline"}), PlannedAssessment("mrs", pre_mrs, {"reference_period": "pre_stroke", "method": "structured_interview"})]),
         (1, 0, "routine", "24 hours after onset", [PlannedAssessment("nihss", nihss(1), {"interval": "24h_after_onset"})]),
         (8, 1, "routine", "Discharge from the stroke unit", [PlannedAssessment("nihss", nihss(8), {"interval": "7_10_days"}), PlannedAssessment("mrs", mrs(8), {"reference_period": "current", "method": "structured_interview"})]),
-        (11, 1, "routine", "Early inpatient rehabilitation: admission", rehab(11)),
+        (11, 1, "routine", "Early inpatient rehabilitation: admission", rehab(11, berg=True, mas=True)),
         (24, 3, "routine", "Rehabilitation review at 2–4 weeks", rehab(24, fma_only=True) + [PlannedAssessment("phq9", phq9(24))]),
-        (38, 4, "routine", "Discharge from inpatient rehabilitation", rehab(38)),
-        (90, 14, "routine", "3-month review", [PlannedAssessment("mrs", mrs(90), {"reference_period": "current", "method": "structured_interview"}), PlannedAssessment("nihss", nihss(90), {"interval": "3_months"}), *rehab(90), PlannedAssessment("phq9", phq9(90))]),
+        (38, 4, "routine", "Discharge from inpatient rehabilitation", rehab(38, berg=True)),
+        (90, 14, "routine", "3-month review", [PlannedAssessment("mrs", mrs(90), {"reference_period": "current", "method": "structured_interview"}), PlannedAssessment("nihss", nihss(90), {"interval": "3_months"}), *rehab(90, berg=True, mas=True), PlannedAssessment("phq9", phq9(90))]),
         (182, 14, "routine", "6-month review", [PlannedAssessment("mrs", mrs(182), {"reference_period": "current", "method": "structured_interview"}), *rehab(182), PlannedAssessment("phq9", phq9(182))]),
     ]
     plan += [
         (day, 14, "routine", "Yearly review", [PlannedAssessment("mrs", mrs(day), {"reference_period": "current", "method": "structured_interview"}), *rehab(day), PlannedAssessment("phq9", phq9(day))])
-        for day in range(365, 5 * 365, 365)
+        for day in range(365, 4 * 365, 365)
     ]
     for day, tolerance, kind, note, assessments in plan:
         on = _jitter(rng, onset + timedelta(days=day), tolerance)
@@ -657,9 +664,9 @@ PAIN_KINDS = {
     # code: (weight, ICD-10, label, neuropathic, spinal, treatment)
     "radiculopathy": (0.3, "M54.1", "Lumbar radiculopathy", True, True, "Pregabalin (GABAPENTINOID), physiotherapy"),
     "low_back": (0.3, "M54.5", "Chronic low back pain", False, True, "Physiotherapy, NSAID courses, duloxetine (SNRI)"),
-    "polyneuropathy": (0.15, "G62.9", "Painful polyneuropathy", True, False, "Duloxetine (SNRI)"),
+    "polyneuropathy": (0.15, "G63.2", "Painful diabetic polyneuropathy", True, False, "Duloxetine (SNRI)"),
     "trigeminal": (0.12, "G50.0", "Trigeminal neuralgia", True, False, "Carbamazepine (OTHER_ADJUVANT)"),
-    "postherpetic": (0.13, "G53.0", "Postherpetic neuralgia", True, False, "Lidocaine 5 % plaster (TOPICAL), amitriptyline (TCA)"),
+    "postherpetic": (0.13, "B02.2", "Postherpetic neuralgia", True, False, "Lidocaine 5 % plaster (TOPICAL), amitriptyline (TCA)"),
 }
 
 
