@@ -260,3 +260,15 @@ def test_consent_is_recorded_and_withdrawn_once(world, patient_a):
         consent_withdraw(by=world.coordinator_a, consent=consent, withdrawn_on=datetime.date(2024, 2, 1))
     with pytest.raises(NotVisible):
         consent_withdraw(by=world.coordinator_b, consent=consent, withdrawn_on=datetime.date(2024, 2, 1))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_iin_messages_are_translated(world, lang):
+    with pytest.raises(Invalid) as caught:
+        _register(world, iin="900101300008")
+    with translation.override("en"):
+        english = caught.value.field_messages()["iin"][0]
+    with translation.override(lang):
+        translated = caught.value.field_messages()["iin"][0]
+    assert translated != english
+    assert "900101300008" in translated
