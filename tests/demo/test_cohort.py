@@ -103,7 +103,9 @@ def test_every_assessment_scores_to_the_stored_result_without_problems(cohort):
             assert result.complete and not result.missing, (patient.number, assessment.instrument)
             assert result.total is not None or assessment.instrument in {"mas", "hads", "bpi_sf"}
             if assessment.amendment is not None:
-                amended = scales.score(assessment.instrument, assessment.amendment.responses, assessment.amendment.context)
+                amended = scales.score(
+                    assessment.instrument, assessment.amendment.responses, assessment.amendment.context
+                )
                 assert amended == assessment.amendment.result
                 assert amended.complete and not amended.missing
             count += 1
@@ -155,7 +157,9 @@ def test_only_the_last_visit_holds_unsigned_work_and_amendments_change_one_item(
                     assert index == len(patient.visits) - 1
                 if assessment.amendment is not None:
                     assert assessment.status == "signed"
-                    changed = {k for k in assessment.responses if assessment.responses[k] != assessment.amendment.responses[k]}
+                    changed = {
+                        k for k in assessment.responses if assessment.responses[k] != assessment.amendment.responses[k]
+                    }
                     assert len(changed) == 1 and assessment.amendment.reason
     assert statuses["draft"] > 0 and statuses["completed"] > 0 and statuses["signed"] > 0.9 * sum(statuses.values())
     assert sum(1 for p in cohort.patients for _, a in p.assessments() if a.amendment) > 20

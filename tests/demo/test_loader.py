@@ -81,7 +81,9 @@ def test_every_write_is_audited_and_the_chain_verifies(cohort):
     actions = Counter(AuditEntry.objects.values_list("action", flat=True))
     assert actions["sign"] >= sum(1 for p in cohort.patients for _, a in p.assessments() if a.status == "signed")
     assert actions["amend"] == sum(1 for p in cohort.patients for _, a in p.assessments() if a.amendment)
-    per_patient = Counter(AuditEntry.objects.exclude(patient_registry_id=None).values_list("patient_registry_id", flat=True))
+    per_patient = Counter(
+        AuditEntry.objects.exclude(patient_registry_id=None).values_list("patient_registry_id", flat=True)
+    )
     assert set(per_patient) == set(Patient.objects.values_list("registry_id", flat=True))
     verify = audit_verify()
     assert verify.ok and verify.checked == AuditEntry.objects.count()
@@ -99,7 +101,9 @@ def test_one_login_per_role_with_its_published_password(cohort):
     assert set(get_user_model().objects.values_list("username", flat=True)) == set(demo_usernames())
     # Each patient's records are entered by a clinician of the patient's own center.
     for patient in Patient.objects.select_related("center"):
-        raters = set(Assessment.objects.filter(visit__patient=patient).values_list("rater__memberships__center", flat=True))
+        raters = set(
+            Assessment.objects.filter(visit__patient=patient).values_list("rater__memberships__center", flat=True)
+        )
         assert raters <= {patient.center_id}
 
 

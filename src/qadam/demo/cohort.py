@@ -44,7 +44,9 @@ CENTERS: tuple[DemoCenter, ...] = (
     DemoCenter("demo-astana", "DEMO Astana Republican Neurology Center", "astana", "Astana", "republican"),
     DemoCenter("demo-almaty", "DEMO Almaty City Neurology Center", "almaty", "Almaty", "city"),
     DemoCenter("demo-shymkent", "DEMO Shymkent City Hospital", "shymkent", "Shymkent", "city"),
-    DemoCenter("demo-karaganda", "DEMO Karaganda Regional Rehabilitation Center", "karaganda", "Karaganda", "rehabilitation"),
+    DemoCenter(
+        "demo-karaganda", "DEMO Karaganda Regional Rehabilitation Center", "karaganda", "Karaganda", "rehabilitation"
+    ),
     DemoCenter("demo-aktau", "DEMO Mangystau Regional Hospital", "mangystau", "Aktau", "regional"),
     DemoCenter("demo-kostanay", "DEMO Kostanay Regional Outpatient Clinic", "kostanay", "Kostanay", "outpatient"),
 )
@@ -232,7 +234,9 @@ def _allocate(count: int, rng: random.Random) -> list[str]:
     return found
 
 
-def _patient(seed: int, number: int, condition: str, as_of: date, taken_iins: set[str], skipped: set[str]) -> DemoPatient:
+def _patient(
+    seed: int, number: int, condition: str, as_of: date, taken_iins: set[str], skipped: set[str]
+) -> DemoPatient:
     rng = random.Random(f"qadam-demo:{seed}:{number}")
     if number <= len(CENTERS):
         center = CENTERS[number - 1].code
@@ -260,7 +264,11 @@ def _patient(seed: int, number: int, condition: str, as_of: date, taken_iins: se
         consents=_consents(rng, course.enrolled_on, as_of),
         visits=visits,
         therapies=tuple(DemoTherapy(t.drug, t.started_on, t.note) for t in course.therapies),
-        sma_genetics=None if course.sma_genetics is None else DemoSmaGenetics(course.sma_genetics.smn1_status, course.sma_genetics.smn2_copies, course.sma_genetics.tested_on),
+        sma_genetics=None
+        if course.sma_genetics is None
+        else DemoSmaGenetics(
+            course.sma_genetics.smn1_status, course.sma_genetics.smn2_copies, course.sma_genetics.tested_on
+        ),
         sma_statuses=tuple(DemoSmaStatus(s.recorded_on, s.sma_type, s.functional_status) for s in course.sma_statuses),
         labels=dict(course.labels),
     )
@@ -326,7 +334,9 @@ class _Realiser:
     def difficulties(self, instrument: scales.Instrument) -> dict[str, float]:
         if instrument.code not in self._difficulties:
             rng = random.Random(f"qadam-demo:{self.seed}:{self.number}:{instrument.code}")
-            self._difficulties[instrument.code] = item_responses.item_difficulties(instrument, rng, weak_side=self.course.weak_side)
+            self._difficulties[instrument.code] = item_responses.item_difficulties(
+                instrument, rng, weak_side=self.course.weak_side
+            )
         return self._difficulties[instrument.code]
 
     def facts(self, on: date, extra: dict[str, Any]) -> dict[str, Any]:
@@ -362,11 +372,15 @@ class _Realiser:
                 continue
             if result.missing or not result.complete:
                 continue  # the change would make another item necessary (Berg item 3)
-            return DemoAmendment(changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75)
+            return DemoAmendment(
+                changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75
+            )
         return None
 
 
-def _with_minute_distances(responses: dict[str, Any], context: dict[str, Any], rng: random.Random) -> tuple[dict[str, Any], scales.Result]:
+def _with_minute_distances(
+    responses: dict[str, Any], context: dict[str, Any], rng: random.Random
+) -> tuple[dict[str, Any], scales.Result]:
     """Split a 6MWT distance over its six minutes, slowing from minute 1 to minute 6.
 
     Ambulant SMA walkers slow down during the test: minute 1 57.5 m vs minute 6 48 m on average,
@@ -382,7 +396,9 @@ def _with_minute_distances(responses: dict[str, Any], context: dict[str, Any], r
     return changed, scales.score("6mwt", changed, context)
 
 
-def _with_statuses(rng: random.Random, visits: tuple[DemoVisit, ...], as_of: date, realiser: _Realiser) -> tuple[DemoVisit, ...]:
+def _with_statuses(
+    rng: random.Random, visits: tuple[DemoVisit, ...], as_of: date, realiser: _Realiser
+) -> tuple[DemoVisit, ...]:
     """Signed history; a recent last visit may still be a draft or await signature; ~2 % amended."""
     updated = []
     for index, visit in enumerate(visits):
@@ -395,6 +411,15 @@ def _with_statuses(rng: random.Random, visits: tuple[DemoVisit, ...], as_of: dat
             amendment = None
             if status == "signed" and rng.random() < 0.02:
                 amendment = realiser.amend(assessment, rng)
-            assessments.append(DemoAssessment(assessment.instrument, assessment.responses, assessment.context, assessment.result, status, amendment))
+            assessments.append(
+                DemoAssessment(
+                    assessment.instrument,
+                    assessment.responses,
+                    assessment.context,
+                    assessment.result,
+                    status,
+                    amendment,
+                )
+            )
         updated.append(DemoVisit(visit.visit_date, visit.kind, visit.note, tuple(assessments)))
     return tuple(updated)

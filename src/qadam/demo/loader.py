@@ -152,7 +152,9 @@ def _users(centers: dict[str, Center]) -> dict[str, Any]:
     admin = users["admin"]
     admin.is_superuser = admin.is_staff = True
     admin.save(update_fields=["is_superuser", "is_staff"])
-    audit_record(actor=None, action=Action.UPDATE, obj=admin, changes={"is_superuser": [False, True], "is_staff": [False, True]})
+    audit_record(
+        actor=None, action=Action.UPDATE, obj=admin, changes={"is_superuser": [False, True], "is_staff": [False, True]}
+    )
     for code, center in centers.items():
         if code != CENTERS[0].code:
             users[center_clinician_username(code)] = _user(center_clinician_username(code), center, Role.CLINICIAN)
@@ -193,16 +195,32 @@ def _load_patient(demo: DemoPatient, center: Center, rater: Any) -> Patient:
     if demo.sma_genetics is not None:
         genetics = demo.sma_genetics
         sma_genetics_set(
-            by=rater, patient=patient, smn1_status=genetics.smn1_status, smn2_copies=genetics.smn2_copies, tested_on=genetics.tested_on
+            by=rater,
+            patient=patient,
+            smn1_status=genetics.smn1_status,
+            smn2_copies=genetics.smn2_copies,
+            tested_on=genetics.tested_on,
         )
     for status in demo.sma_statuses:
-        sma_status_add(by=rater, patient=patient, recorded_on=status.recorded_on, sma_type=status.sma_type, functional_status=status.functional_status)
+        sma_status_add(
+            by=rater,
+            patient=patient,
+            recorded_on=status.recorded_on,
+            sma_type=status.sma_type,
+            functional_status=status.functional_status,
+        )
     for consent in demo.consents:
-        recorded = consent_record(by=rater, patient=patient, kind=consent.kind, given_on=consent.given_on, note=consent.note)
+        recorded = consent_record(
+            by=rater, patient=patient, kind=consent.kind, given_on=consent.given_on, note=consent.note
+        )
         if consent.withdrawn_on is not None:
-            consent_withdraw(by=rater, consent=recorded, withdrawn_on=consent.withdrawn_on, reason="Withdrawn by the patient")
+            consent_withdraw(
+                by=rater, consent=recorded, withdrawn_on=consent.withdrawn_on, reason="Withdrawn by the patient"
+            )
     for visit in demo.visits:
-        recorded_visit = visit_create(by=rater, patient=patient, visit_date=visit.visit_date, kind=visit.kind, note=visit.note)
+        recorded_visit = visit_create(
+            by=rater, patient=patient, visit_date=visit.visit_date, kind=visit.kind, note=visit.note
+        )
         for assessment in visit.assessments:
             _load_assessment(assessment, recorded_visit, rater)
     return patient
@@ -212,14 +230,20 @@ def _load_assessment(demo: DemoAssessment, visit, rater: Any) -> None:
     password = demo_password(rater.get_username())
     assessment = assessment_start(by=rater, visit=visit, instrument=demo.instrument)
     assessment = assessment_save(
-        by=rater, assessment=assessment, responses=demo.responses, context=demo.context, expected_version=assessment.row_version
+        by=rater,
+        assessment=assessment,
+        responses=demo.responses,
+        context=demo.context,
+        expected_version=assessment.row_version,
     )
     if demo.status == "draft":
         return
     assessment = assessment_complete(by=rater, assessment=assessment, expected_version=assessment.row_version)
     if demo.status == "completed":
         return
-    assessment = assessment_sign(by=rater, assessment=assessment, password=password, expected_version=assessment.row_version)
+    assessment = assessment_sign(
+        by=rater, assessment=assessment, password=password, expected_version=assessment.row_version
+    )
     amendment = demo.amendment
     if amendment is None:
         return

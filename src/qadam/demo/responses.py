@@ -80,7 +80,9 @@ class _Levels:
         return self.points[-1]
 
 
-def item_difficulties(instrument: Instrument, rng: random.Random, *, spread: float = 0.45, weak_side: str | None = None) -> dict[str, float]:
+def item_difficulties(
+    instrument: Instrument, rng: random.Random, *, spread: float = 0.45, weak_side: str | None = None
+) -> dict[str, float]:
     """One difficulty per item for one patient: the hint order (or item order) plus personal noise.
 
     ``weak_side`` ("L"/"R") marks the side of a one-sided deficit (hemiparesis): items of the other
@@ -165,7 +167,9 @@ def generate(
         target_points = _clamp_points(target_points + miss * points_per_unit, levels, answered)
     if best is not None:
         return best
-    raise ResponseError(f"{instrument.code}: no valid responses for total {target_total} / share {target_share} ({last_problem})")
+    raise ResponseError(
+        f"{instrument.code}: no valid responses for total {target_total} / share {target_share} ({last_problem})"
+    )
 
 
 def _points_of(item: Item, value: Any) -> float:
@@ -247,7 +251,11 @@ def _supply_missing_context(instrument: Instrument, context: dict[str, Any], pro
     """Add a value for every context field the scorer asked for; True if anything was added."""
     added = False
     for problem in problems:
-        if problem.code == "context_missing" and problem.item in instrument.context_by_name and problem.item not in context:
+        if (
+            problem.code == "context_missing"
+            and problem.item in instrument.context_by_name
+            and problem.item not in context
+        ):
             context[problem.item] = _default_context_value(instrument.context_by_name[problem.item])
             added = True
     return added
@@ -287,7 +295,11 @@ def _point_bearing(item: Item, levels: _Levels) -> bool:
 
 
 def _points_for_total(
-    instrument: Instrument, levels: Mapping[str, _Levels], answered: list[Item], target_total: float | None, target_share: float | None
+    instrument: Instrument,
+    levels: Mapping[str, _Levels],
+    answered: list[Item],
+    target_total: float | None,
+    target_share: float | None,
 ) -> float:
     """The point sum that corresponds to ``target_total``.
 
@@ -311,12 +323,20 @@ def _nudge(target: float, levels: Mapping[str, _Levels], answered: list[Item], r
     return _clamp_points(target + rng.choice((-1.0, 1.0)), levels, answered)
 
 
-def _fill(instrument: Instrument, answered: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], target: float) -> dict[str, Any]:
+def _fill(
+    instrument: Instrument,
+    answered: list[Item],
+    levels: Mapping[str, _Levels],
+    difficulties: Mapping[str, float],
+    target: float,
+) -> dict[str, Any]:
     bearing = [item for item in answered if _point_bearing(item, levels[item.id])]
     theta = _solve_ability(bearing, levels, difficulties, target)
     chosen: dict[str, float] = {}
     for item in bearing:
-        chosen[item.id] = _nearest_level(levels[item.id], _expected(levels[item.id], difficulties.get(item.id, 0.0), theta))
+        chosen[item.id] = _nearest_level(
+            levels[item.id], _expected(levels[item.id], difficulties.get(item.id, 0.0), theta)
+        )
     _close_gap(bearing, levels, difficulties, theta, chosen, target)
     responses: dict[str, Any] = {}
     low = sum(levels[item.id].low for item in bearing)
@@ -335,7 +355,9 @@ def _expected(levels: _Levels, difficulty: float, theta: float) -> float:
     return levels.low + (levels.high - levels.low) * share
 
 
-def _solve_ability(items: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], target: float) -> float:
+def _solve_ability(
+    items: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], target: float
+) -> float:
     """The ability at which the expected item points add up to ``target`` (bisection)."""
     rows = [(levels[i.id].low, levels[i.id].high - levels[i.id].low, difficulties.get(i.id, 0.0)) for i in items]
     exp, slope = math.exp, _DISCRIMINATION
@@ -358,7 +380,14 @@ def _nearest_level(levels: _Levels, value: float) -> float:
     return min(levels.points, key=lambda p: (abs(p - value), p))
 
 
-def _close_gap(items: list[Item], levels: Mapping[str, _Levels], difficulties: Mapping[str, float], theta: float, chosen: dict[str, float], target: float) -> None:
+def _close_gap(
+    items: list[Item],
+    levels: Mapping[str, _Levels],
+    difficulties: Mapping[str, float],
+    theta: float,
+    chosen: dict[str, float],
+    target: float,
+) -> None:
     """Move single items one level at a time until the sum is as close to ``target`` as it can be."""
     for _ in range(4 * len(items) + 10):
         gap = target - sum(chosen.values())

@@ -44,11 +44,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
         parser.add_argument("--no-serve", action="store_true", help="prepare the demo and exit without serving")
-        parser.add_argument("--patients", type=int, default=DEFAULT_PATIENTS, help=f"patients to generate (default {DEFAULT_PATIENTS})")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed of the synthetic cohort (default {DEFAULT_SEED})")
-        parser.add_argument("--reset", action="store_true", help="delete the embedded database first and load the cohort again")
+        parser.add_argument(
+            "--patients", type=int, default=DEFAULT_PATIENTS, help=f"patients to generate (default {DEFAULT_PATIENTS})"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"seed of the synthetic cohort (default {DEFAULT_SEED})"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the embedded database first and load the cohort again"
+        )
 
-    def handle(self, *args, data_dir: str | None, port: int, no_serve: bool, patients: int, seed: int, reset: bool, **options):
+    def handle(
+        self, *args, data_dir: str | None, port: int, no_serve: bool, patients: int, seed: int, reset: bool, **options
+    ):
         _check_data_dir(data_dir)
         if not 1 <= port <= 65535:
             raise CommandError(f"--port must be between 1 and 65535. Got {port} instead.")
@@ -75,7 +83,9 @@ class Command(BaseCommand):
     def _reset(self) -> None:
         database = settings.DATABASES["default"]
         if not database["ENGINE"].endswith("sqlite3"):
-            raise CommandError("--reset deletes the embedded SQLite database; it is not available with QADAM_DATABASE_URL.")
+            raise CommandError(
+                "--reset deletes the embedded SQLite database; it is not available with QADAM_DATABASE_URL."
+            )
         connections.close_all()
         path = Path(database["NAME"])
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -84,7 +94,9 @@ class Command(BaseCommand):
 
     def _load(self, patients: int, seed: int) -> None:
         started = time.perf_counter()
-        cohort = generate_cohort(patients=patients, seed=seed, as_of=today(), progress=_progress_line("Generating patients", started))
+        cohort = generate_cohort(
+            patients=patients, seed=seed, as_of=today(), progress=_progress_line("Generating patients", started)
+        )
         sys.stderr.write("\n")
         generated = time.perf_counter() - started
         if cohort.skipped_instruments:
@@ -104,7 +116,9 @@ class Command(BaseCommand):
         if not no_serve:
             self.stdout.write(f"Open {url} and sign in with a demo login (synthetic data only):")
         else:
-            self.stdout.write(f"Serve it with `qadam demo --port {port}` and open {url}; demo logins (synthetic data only):")
+            self.stdout.write(
+                f"Serve it with `qadam demo --port {port}` and open {url}; demo logins (synthetic data only):"
+            )
         first = CENTERS[0].name
         for username, _ in DEMO_LOGINS:
             self.stdout.write(f"  {username:<12} password {demo_password(username):<17} {ROLE_LABELS[username]}")

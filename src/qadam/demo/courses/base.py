@@ -1,0 +1,117 @@
+"""What a course planner returns, and the small date and chance helpers the planners share.
+
+Pure: standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class PlannedAssessment:
+    """One administration to generate: its total, or for instruments without a total (MAS) the
+    share of the worst possible grades (``share`` from 0 to 1), and what the visit knows."""
+
+    instrument: str
+    total: float | None
+    facts: dict = field(default_factory=dict)
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    on: date
+    kind: str
+    note: str = ""
+    assessments: tuple[PlannedAssessment, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedDiagnosis:
+    icd10: str
+    diagnosed_on: date
+    is_primary: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedTherapy:
+    drug: str
+    started_on: date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedSmaStatus:
+    recorded_on: date
+    sma_type: str
+    functional_status: str
+
+
+@dataclass(frozen=True)
+class PlannedSmaGenetics:
+    smn1_status: str
+    smn2_copies: int | None
+    tested_on: date
+
+
+@dataclass
+class Course:
+    """What a condition's planner decided for one patient."""
+
+    condition: str
+    sex: str
+    birth_date: date
+    enrolled_on: date
+    diagnoses: list[PlannedDiagnosis] = field(default_factory=list)
+    visits: list[PlannedVisit] = field(default_factory=list)
+    therapies: list[PlannedTherapy] = field(default_factory=list)
+    sma_genetics: PlannedSmaGenetics | None = None
+    sma_statuses: list[PlannedSmaStatus] = field(default_factory=list)
+    weak_side: str | None = None
+    labels: dict = field(default_factory=dict)
+
+
+def weighted(rng: random.Random, options: dict) -> str:
+    keys = list(options)
+    return rng.choices(keys, weights=[options[k] for k in keys])[0]
+
+
+def years_between(start: date, end: date) -> float:
+    return (end - start).days / YEAR
+
+
+def add_years(start: date, years: float) -> date:
+    return start + timedelta(days=round(years * YEAR))
+
+
+def jitter(rng: random.Random, on: date, days: int) -> date:
+    return on + timedelta(days=rng.randint(-days, days)) if days else on
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def saturating(gain: float, time_years: float, k_years: float) -> float:
+    return gain * (1 - math.exp(-max(time_years, 0.0) / k_years)) if time_years > 0 else 0.0
+
+
+def birth_for_age(enrolled_on: date, age_years: float, rng: random.Random) -> date:
+    return enrolled_on - timedelta(days=round(age_years * YEAR) + rng.randint(0, 20))
+
+
+def regular_dates(rng: random.Random, start: date, end: date, interval_days: int, tolerance: int) -> list[date]:
+    dates, step = [], 1
+    while True:
+        on = jitter(rng, start + timedelta(days=interval_days * step), tolerance)
+        if on > end:
+            return dates
+        dates.append(on)
+        step += 1

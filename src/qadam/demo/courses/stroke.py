@@ -1,0 +1,212 @@
+"""Stroke: acute NIHSS, rehabilitation reviews and front-loaded recovery (see the package docstring)."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+
+from .base import (
+    YEAR,
+    Course,
+    PlannedAssessment,
+    PlannedDiagnosis,
+    PlannedVisit,
+    birth_for_age,
+    clamp,
+    jitter,
+    weighted,
+)
+
+_STROKE_CODES = {"I63.3": 0.3, "I63.4": 0.25, "I63.5": 0.17, "I63.9": 0.1, "I61.0": 0.1, "I61.9": 0.08}
+
+
+def plan_stroke(rng: random.Random, as_of: date) -> Course:
+    sex = "male" if rng.random() < 0.55 else "female"
+    age = clamp(rng.gauss(64, 10), 40, 88)
+    onset = as_of - timedelta(days=rng.randint(20, round(3.5 * YEAR)))
+    birth = birth_for_age(onset, age, rng)
+    course = Course("stroke", sex, birth, onset)
+    code = weighted(rng, _STROKE_CODES)
+    weak_side = rng.choice(("L", "R"))
+    course.weak_side = weak_side
+    course.diagnoses.append(
+        PlannedDiagnosis(code, onset, True, f"{'Left' if weak_side == 'L' else 'Right'}-sided weakness")
+    )
+
+    nihss0 = _initial_nihss(rng)
+    # Proportional recovery: most patients regain ~70 % of what they lost; a minority of severe
+    # strokes ("non-fitters") regain little (Prabhakaran 2008; Winters 2015).
+    fitter = rng.random() < (0.85 if nihss0 < 16 else 0.45)
+    recovery = rng.uniform(0.55, 0.85) if fitter else rng.uniform(0.05, 0.3)
+    severity = clamp(nihss0 / 26 + rng.gauss(0, 0.08), 0.02, 1.0)
+    arm = clamp(severity * rng.uniform(0.8, 1.3) + rng.gauss(0, 0.08), 0.0, 1.0)
+    leg = clamp(arm * rng.uniform(0.55, 1.0), 0.0, 1.0)
+    balance = clamp(severity * rng.uniform(0.9, 1.4), 0.0, 1.0)
+    activity = clamp(severity * rng.uniform(1.0, 1.4) + 0.05, 0.0, 1.0)
+    spastic = arm > 0.45 and rng.random() < 0.5
+    depressed = rng.random() < 0.3
+    pre_mrs = 0 if rng.random() < 0.75 else 1
+    course.labels.update(nihss0=nihss0, recovery=recovery, weak_side=weak_side, onset=onset)
+    if arm > 0.4:
+        course.diagnoses.append(PlannedDiagnosis("G81.9", onset + timedelta(days=7), False, "Hemiparesis after stroke"))
+    one_year = onset + timedelta(days=365)
+    if one_year <= as_of:
+        sequela = "I69.3" if code.startswith("I63") else "I69.1"
+        course.diagnoses.append(PlannedDiagnosis(sequela, one_year, False, "Sequelae of stroke at one year"))
+
+    def share(day: int, tau: float = 30.0) -> float:
+        return recovery * (1 - math.exp(-day / tau))
+
+    memo: dict[int, dict[str, float]] = {}
+
+    def at(day: int) -> dict[str, float]:
+        """Every measure on one day, drawn once so that the visit's instruments agree."""
+        if day not in memo:
+            arm_start, leg_start = 66 * (1 - arm), 34 * (1 - leg)
+            barthel_start, berg_start = 100 * (1 - activity), 56 * (1 - balance)
+            values = {
+                "nihss": max(nihss0 * (1 - min(0.95, share(day, 12.0) + 0.1)) + rng.gauss(0, 0.7), 0),
+                "fma_ue": clamp(arm_start + share(day) * (66 - arm_start) + rng.gauss(0, 1.5), 0, 66),
+                "fma_le": clamp(leg_start + min(1.0, share(day) + 0.05) * (34 - leg_start) + rng.gauss(0, 1.0), 0, 34),
+                "barthel": clamp(
+                    barthel_start + min(1.0, share(day, 35.0) + 0.05) * (100 - barthel_start) + rng.gauss(0, 3), 0, 100
+                ),
+                "berg": clamp(berg_start + share(day, 35.0) * (56 - berg_start) + rng.gauss(0, 1.5), 0, 56),
+                # Spasticity appears over the first weeks and persists (a share of the worst grades).
+                "mas": (rng.uniform(0.15, 0.35) * min(1.0, day / 60)) if spastic else 0.0,
+                "phq9": rng.uniform(10, 17) if depressed else rng.uniform(1, 7),
+            }
+            values["mrs"] = _mrs_from(barthel_value=values["barthel"], nihss_value=values["nihss"])
+            memo[day] = values
+        return memo[day]
+
+    def nihss(day: int) -> float:
+        return at(day)["nihss"]
+
+    def mrs(day: int) -> float:
+        return at(day)["mrs"]
+
+    def phq9(day: int) -> float:
+        return at(day)["phq9"]
+
+    def rehab(day: int, *, fma_only: bool = False, berg: bool = False, mas: bool = False) -> list[PlannedAssessment]:
+        """Clinical.md A.3: Barthel and FMA at every rehabilitation review; Berg at rehabilitation
+        admission, discharge and 3 months once the patient can sit; MAS at admission and at 3 months,
+        when spasticity treatment is considered."""
+        values = at(day)
+        items = [
+            PlannedAssessment("fma_ue", values["fma_ue"], {"side": weak_side}),
+            PlannedAssessment("fma_le", values["fma_le"], {"side": weak_side}),
+        ]
+        if fma_only:
+            return items
+        items.insert(0, PlannedAssessment("barthel", values["barthel"]))
+        if berg and values["barthel"] >= 20:
+            items.append(PlannedAssessment("berg", values["berg"]))
+        if mas and spastic:
+            items.append(PlannedAssessment("mas", None, {"side": weak_side}, share=values["mas"]))
+        return items
+
+    plan = [
+        (
+            0,
+            0,
+            "baseline",
+            "Admission with acute stroke",
+            [
+                PlannedAssessment("nihss", nihss0, {"interval": "baseline"}),
+                PlannedAssessment("mrs", pre_mrs, {"reference_period": "pre_stroke", "method": "structured_interview"}),
+            ],
+        ),
+        (
+            1,
+            0,
+            "routine",
+            "24 hours after onset",
+            [PlannedAssessment("nihss", nihss(1), {"interval": "24h_after_onset"})],
+        ),
+        (
+            8,
+            1,
+            "routine",
+            "Discharge from the stroke unit",
+            [
+                PlannedAssessment("nihss", nihss(8), {"interval": "7_10_days"}),
+                PlannedAssessment("mrs", mrs(8), {"reference_period": "current", "method": "structured_interview"}),
+            ],
+        ),
+        (11, 1, "routine", "Early inpatient rehabilitation: admission", rehab(11, berg=True, mas=True)),
+        (
+            24,
+            3,
+            "routine",
+            "Rehabilitation review at 2–4 weeks",
+            rehab(24, fma_only=True) + [PlannedAssessment("phq9", phq9(24))],
+        ),
+        (38, 4, "routine", "Discharge from inpatient rehabilitation", rehab(38, berg=True)),
+        (
+            90,
+            14,
+            "routine",
+            "3-month review",
+            [
+                PlannedAssessment("mrs", mrs(90), {"reference_period": "current", "method": "structured_interview"}),
+                PlannedAssessment("nihss", nihss(90), {"interval": "3_months"}),
+                *rehab(90, berg=True, mas=True),
+                PlannedAssessment("phq9", phq9(90)),
+            ],
+        ),
+        (
+            182,
+            14,
+            "routine",
+            "6-month review",
+            [
+                PlannedAssessment("mrs", mrs(182), {"reference_period": "current", "method": "structured_interview"}),
+                *rehab(182),
+                PlannedAssessment("phq9", phq9(182)),
+            ],
+        ),
+    ]
+    plan += [
+        (
+            day,
+            14,
+            "routine",
+            "Yearly review",
+            [
+                PlannedAssessment("mrs", mrs(day), {"reference_period": "current", "method": "structured_interview"}),
+                *rehab(day),
+                PlannedAssessment("phq9", phq9(day)),
+            ],
+        )
+        for day in range(365, 4 * 365, 365)
+    ]
+    for day, tolerance, kind, note, assessments in plan:
+        on = jitter(rng, onset + timedelta(days=day), tolerance)
+        if on > as_of:
+            break
+        course.visits.append(PlannedVisit(on, kind, note, tuple(assessments)))
+    return course
+
+
+def _initial_nihss(rng: random.Random) -> int:
+    band = weighted(rng, {"minor": 0.3, "moderate": 0.5, "moderately_severe": 0.12, "severe": 0.08})
+    low, high = {"minor": (1, 4), "moderate": (5, 15), "moderately_severe": (16, 20), "severe": (21, 28)}[band]
+    return rng.randint(low, high)
+
+
+def _mrs_from(*, barthel_value: float, nihss_value: float) -> int:
+    """A plausible mRS grade for a Barthel Index and NIHSS (for the demo only, not a conversion)."""
+    if barthel_value >= 100 and nihss_value < 0.5:
+        return 0
+    if barthel_value >= 95:
+        return 1
+    if barthel_value >= 85:
+        return 2
+    if barthel_value >= 55:
+        return 3
+    if barthel_value >= 20:
+        return 4
+    return 5
