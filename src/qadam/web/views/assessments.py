@@ -146,6 +146,7 @@ def assessment_edit(request, assessment_id: int):
         "mode": "edit",
         "form_action": request.get_full_path(),
         "row_version": assessment.row_version,
+        "can_sign": permissions.sign,
     }
     if request.method == "GET":
         return _form_page(request, page, assessment.responses, assessment.context, stored=assessment.result)

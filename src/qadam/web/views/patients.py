@@ -95,7 +95,7 @@ def patient_detail(request, registry_id: str):
             "can_write": summary.permissions.edit,
             "can_read_audit": summary.permissions.read_audit,
             "visits": [entry.visit for entry in timeline],
-            "results": sorted(results.items()),
+            "results": [(code, with_changes(rows)) for code, rows in sorted(results.items())],
         },
     )
 
@@ -127,6 +127,18 @@ def visit_new(request, registry_id: str):
         else:
             return redirect(f"{_patient_url(patient)}#visit-{visit.pk}")
     return render(request, "qadam/patients/visit_new.html", {"nav": "patients", "patient": patient, "form": form})
+
+
+def with_changes(rows: list) -> list[dict]:
+    """Each result with its change from the previous result that had a total (oldest first)."""
+    previous = None
+    out = []
+    for row in rows:
+        change = row.total - previous if row.total is not None and previous is not None else None
+        out.append({"row": row, "change": change})
+        if row.total is not None:
+            previous = row.total
+    return out
 
 
 def _patient_url(patient) -> str:
