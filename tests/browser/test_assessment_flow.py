@@ -21,7 +21,9 @@ def signed_hfmse(by, visit, ones: int) -> None:
     """A signed HFMSE scoring 66 - ``ones`` (the last ``ones`` items at 1, the others at 2)."""
     responses = {str(i): (1 if i > 33 - ones else 2) for i in range(1, 34)}
     draft = assessment_services.assessment_start(by=by, visit=visit, instrument="hfmse")
-    draft = assessment_services.assessment_save(by=by, assessment=draft, responses=responses, context={}, expected_version=draft.row_version)
+    draft = assessment_services.assessment_save(
+        by=by, assessment=draft, responses=responses, context={}, expected_version=draft.row_version
+    )
     done = assessment_services.assessment_complete(by=by, assessment=draft, expected_version=draft.row_version)
     assessment_services.assessment_sign(by=by, assessment=done, password=PASSWORD)
 
@@ -33,7 +35,11 @@ def rater(world):
         code="kostanay-regional", name="Kostanay Regional Hospital", region="kostanay", city="Kostanay", kind="regional"
     )
     user = center_services.user_create(
-        username="a.sadykova", password=PASSWORD, first_name="Aigerim", last_name="Sadykova", check_password_strength=False
+        username="a.sadykova",
+        password=PASSWORD,
+        first_name="Aigerim",
+        last_name="Sadykova",
+        check_password_strength=False,
     )
     center_services.membership_grant(user=user, center=center, role="clinician")
     return user
@@ -46,9 +52,15 @@ def sma_patient(rater):
     patient = patient_services.patient_register(
         by=rater, center=center, birth_date=datetime.date(2016, 5, 9), sex="female", full_name="Aruzhan Tulegenova"
     )
-    patient_services.diagnosis_add(by=rater, patient=patient, icd10="G12.1", diagnosed_on=datetime.date(2017, 8, 1), is_primary=True)
+    patient_services.diagnosis_add(
+        by=rater, patient=patient, icd10="G12.1", diagnosed_on=datetime.date(2017, 8, 1), is_primary=True
+    )
     patient_services.sma_genetics_set(
-        by=rater, patient=patient, smn1_status="homozygous_deletion", smn2_copies=3, tested_on=datetime.date(2017, 8, 20)
+        by=rater,
+        patient=patient,
+        smn1_status="homozygous_deletion",
+        smn2_copies=3,
+        tested_on=datetime.date(2017, 8, 20),
     )
     patient_services.sma_status_add(
         by=rater, patient=patient, recorded_on=datetime.date(2017, 9, 1), sma_type="2", functional_status="sitter"

@@ -76,8 +76,10 @@ def test_completing_with_missing_items_is_refused_and_leaves_no_empty_draft(worl
     response = signed_in(world.clinician_a).post(
         new_url(visit_a), {"instrument": "hfmse", "action": "complete", "item-1": "2"}
     )
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "Missing: 2, 3" in response.content.decode()
+    assert "Missing: 2, 3" in page
+    assert 'id="item-2-error"' in page and 'id="item-33-error"' in page and 'id="item-1-error"' not in page
     assert not Assessment.objects.filter(visit=visit_a).exists()
 
 

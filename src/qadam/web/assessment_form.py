@@ -221,8 +221,13 @@ def build_form(
     context: Mapping[str, Any] | None = None,
     problems: Sequence[Problem] = (),
     form_problems: Sequence[FormProblem] = (),
+    missing: Sequence[str] = (),
 ) -> AssessmentForm:
-    """Lay the instrument out for entry, with the rater's values and every problem in place."""
+    """Lay the instrument out for entry, with the rater's values and every problem in place.
+
+    ``missing`` names items that still need a value (or a reason) before the assessment can be
+    completed; each gets a message beside it, while the summary keeps the one sentence listing them.
+    """
     responses = responses or {}
     context = context or {}
     # Messages are keyed by the anchor of the field they belong to.
@@ -234,6 +239,10 @@ def build_form(
     summary.extend(form_problems)
     for entry in summary:
         by_anchor.setdefault(entry.anchor, []).append(entry.message)
+    for item_id in missing:
+        by_anchor.setdefault(anchor_for("item-", item_id), []).append(
+            _("Enter a value, or mark the item as not tested with a reason.")
+        )
     fields = [
         _item_field(instrument, item, number, lang, responses.get(item.id), by_anchor)
         for number, item in enumerate(instrument.items, 1)

@@ -331,13 +331,15 @@ def _form_page(request, page, responses, context, *, stored=None, error=None, fo
             problems.extend(FormProblem(anchor, message) for message in messages_)
         if not error.errors and not error.problems:
             problems.append(FormProblem("assessment-items", error.message))
-    form = build_form(instrument, lang, responses, context, scale_problems, problems)
     if stored is not None:
-        summary = score_summary(instrument, lang, responses, stored)
+        result, preview_problems = stored, []
     else:
         preview = services.assessment_preview(instrument=instrument.code, responses=responses, context=context)
         result = preview.result.as_dict() if preview.result is not None else None
-        summary = score_summary(instrument, lang, responses, result, [p.message(lang) for p in preview.problems])
+        preview_problems = [p.message(lang) for p in preview.problems]
+    summary = score_summary(instrument, lang, responses, result, preview_problems)
+    missing = (result or {}).get("missing", ()) if error is not None and "responses" in error.errors else ()
+    form = build_form(instrument, lang, responses, context, scale_problems, problems, missing)
     page = {**page, "nav": "patients", "form": form, "form_problems": form.problems, "summary": summary}
     return render(request, "qadam/assessments/form.html", page, status=status)
 
