@@ -68,6 +68,20 @@ def test_stored_results_and_statuses_are_the_generated_ones(cohort):
         for instrument, day, total in Assessment.objects.values_list("instrument", "assessed_on", "total")
     )
     assert stored == generated
+    generated_items = Counter(
+        (assessment.instrument, visit.visit_date, _items((assessment.amendment or assessment).responses))
+        for patient in cohort.patients
+        for visit, assessment in patient.assessments()
+    )
+    stored_items = Counter(
+        (instrument, day, _items(responses))
+        for instrument, day, responses in Assessment.objects.values_list("instrument", "assessed_on", "responses")
+    )
+    assert stored_items == generated_items
+
+
+def _items(responses: dict) -> tuple:
+    return tuple(sorted(responses.items()))
 
 
 def _float(value):

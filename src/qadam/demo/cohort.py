@@ -344,7 +344,7 @@ class _Realiser:
         height = height_cm(age, self.course.sex, self.body)
         return {
             "sex": self.course.sex,
-            "age": int(age),
+            "age": _completed_years(self.course.birth_date, on),
             "age_years": round(age, 1),
             "age_months": int(age * 12),
             "height_cm": height,
@@ -376,6 +376,11 @@ class _Realiser:
                 changed, dict(assessment.context), result, rng.choice(AMENDMENT_REASONS), signed=rng.random() < 0.75
             )
         return None
+
+
+def _completed_years(birth: date, on: date) -> int:
+    """Age in completed years, as on an identity document (the registry computes it the same way)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def _with_minute_distances(
