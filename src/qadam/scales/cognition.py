@@ -58,7 +58,6 @@ _MOCA_ITEMS = (
         Text("Years of formal education", "Ресми білім алған жылдар саны", "Число лет формального образования"),
         minimum=0,
         maximum=30,
-        unit="years",
         scored=False,
     ),
 ) + tuple(
