@@ -78,8 +78,9 @@ def test_lists_show_only_the_patients_of_the_user_centers(world, patient_a, pati
     assert patient_b.registry_id in home and patient_a.registry_id not in home
 
 
-def test_a_trainer_sees_the_patient_but_cannot_record_visits(world, patient_a):
+def test_a_trainer_sees_the_patient_but_cannot_record_visits_or_register_patients(world, patient_a):
     trainer = signed_in(world.trainer_a)
+    assert trainer.get(reverse("patient_new")).status_code == 403
     assert trainer.get(reverse("patient_detail", args=[patient_a.registry_id])).status_code == 200
     assert trainer.get(reverse("visit_new", args=[patient_a.registry_id])).status_code == 403
 

@@ -48,6 +48,8 @@ def patient_list(request):
 def patient_new(request):
     """Register a patient in one of the user's centers."""
     centers = selectors.writable_centers(user=request.user)
+    if not centers.exists():
+        raise NotAllowed()
     form = PatientRegistrationForm(request.POST if request.method == "POST" else None, centers=centers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -64,9 +66,7 @@ def patient_new(request):
             attach_errors(form, error)
         else:
             return redirect("patient_detail", registry_id=patient.registry_id)
-    return render(
-        request, "qadam/patients/new.html", {"nav": "patient_new", "form": form, "has_centers": centers.exists()}
-    )
+    return render(request, "qadam/patients/new.html", {"nav": "patient_new", "form": form})
 
 
 @require_GET
