@@ -25,11 +25,12 @@ from qadam.web.assessment_form import (
     build_form,
     context_from_patient,
     parse_submission,
+    problem_messages,
     response_differences,
     score_summary,
 )
 from qadam.web.forms import AmendReasonForm, SignForm
-from qadam.web.guards import answers_errors
+from qadam.web.guards import answers_errors, signed_in_or_sent_to_sign_in
 
 DOMAIN_LABELS = {
     "sma": gettext_lazy("Spinal muscular atrophy and neuromuscular"),
@@ -76,7 +77,13 @@ def assessment_new(request, visit_id: int):
     submission = parse_submission(instrument, request.POST)
     if submission.problems:
         return _form_page(
-            request, page, submission.responses, submission.context, form_problems=submission.problems, status=400
+            request,
+            page,
+            submission.responses,
+            submission.context,
+            form_problems=submission.problems,
+            status=400,
+            goals=submission.goals,
         )
     try:
         # Start and first save are one step for the rater: if the save is refused, no empty draft stays.
@@ -94,7 +101,9 @@ def assessment_new(request, visit_id: int):
                     by=request.user, assessment=assessment, expected_version=assessment.row_version
                 )
     except Invalid as error:
-        return _form_page(request, page, submission.responses, submission.context, error=error, status=400)
+        return _form_page(
+            request, page, submission.responses, submission.context, error=error, status=400, goals=submission.goals
+        )
     _saved_message(request, assessment)
     return redirect("assessment_edit", assessment_id=assessment.pk)
 
@@ -157,7 +166,15 @@ def assessment_edit(request, assessment_id: int):
         problems = submission.problems or [
             FormProblem("main", _("The form is incomplete: reload the page and enter the values again."))
         ]
-        return _form_page(request, page, submission.responses, submission.context, form_problems=problems, status=400)
+        return _form_page(
+            request,
+            page,
+            submission.responses,
+            submission.context,
+            form_problems=problems,
+            status=400,
+            goals=submission.goals,
+        )
     try:
         with transaction.atomic():
             saved = services.assessment_save(
@@ -173,18 +190,20 @@ def assessment_edit(request, assessment_id: int):
                 )
     except Conflict as error:
         page["conflict"] = error.message
-        return _form_page(request, page, submission.responses, submission.context, status=409)
+        return _form_page(request, page, submission.responses, submission.context, status=409, goals=submission.goals)
     except InvalidState as error:
         page["conflict"] = error.message
-        return _form_page(request, page, submission.responses, submission.context, status=409)
+        return _form_page(request, page, submission.responses, submission.context, status=409, goals=submission.goals)
     except Invalid as error:
-        return _form_page(request, page, submission.responses, submission.context, error=error, status=400)
+        return _form_page(
+            request, page, submission.responses, submission.context, error=error, status=400, goals=submission.goals
+        )
     _saved_message(request, saved)
     return redirect("assessment_edit", assessment_id=saved.pk)
 
 
 @require_POST
-@login_required
+@signed_in_or_sent_to_sign_in
 def assessment_preview(request):
     """The running total panel (htmx): score what the rater has entered so far, save nothing."""
     instrument = scales.INSTRUMENTS.get((request.POST.get("instrument") or "").strip())
@@ -193,15 +212,21 @@ def assessment_preview(request):
     submission = parse_submission(instrument, request.POST)
     lang = _lang()
     if submission.problems:
-        summary = score_summary(instrument, lang, submission.responses, None, [p.message for p in submission.problems])
+        summary = score_summary(
+            instrument,
+            lang,
+            submission.responses,
+            None,
+            [p.message for p in submission.problems],
+            context=submission.context,
+        )
     else:
         preview = services.assessment_preview(
             instrument=instrument.code, responses=submission.responses, context=submission.context
         )
         result = preview.result.as_dict() if preview.result is not None else None
-        summary = score_summary(
-            instrument, lang, submission.responses, result, [p.message(lang) for p in preview.problems]
-        )
+        messages_ = problem_messages(instrument, preview.problems, lang, submission.context)
+        summary = score_summary(instrument, lang, submission.responses, result, messages_, context=submission.context)
     return render(request, "qadam/assessments/_score_panel.html", {"summary": summary})
 
 
@@ -286,7 +311,15 @@ def assessment_amend(request, assessment_id: int):
     if expected is None:
         problems.append(FormProblem("main", _("The form is incomplete: reload the page and enter the values again.")))
     if problems:
-        return _form_page(request, page, submission.responses, submission.context, form_problems=problems, status=400)
+        return _form_page(
+            request,
+            page,
+            submission.responses,
+            submission.context,
+            form_problems=problems,
+            status=400,
+            goals=submission.goals,
+        )
     try:
         services.assessment_amend(
             by=request.user,
@@ -298,9 +331,11 @@ def assessment_amend(request, assessment_id: int):
         )
     except (Conflict, InvalidState) as error:
         page["conflict"] = error.message
-        return _form_page(request, page, submission.responses, submission.context, status=409)
+        return _form_page(request, page, submission.responses, submission.context, status=409, goals=submission.goals)
     except Invalid as error:
-        return _form_page(request, page, submission.responses, submission.context, error=error, status=400)
+        return _form_page(
+            request, page, submission.responses, submission.context, error=error, status=400, goals=submission.goals
+        )
     messages.success(request, _("Amendment saved with its reason. Sign it to make it the valid version."))
     return redirect("assessment_edit", assessment_id=assessment.pk)
 
@@ -318,7 +353,7 @@ def _posted_version(request) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def _form_page(request, page, responses, context, *, stored=None, error=None, form_problems=(), status=200):
+def _form_page(request, page, responses, context, *, stored=None, error=None, form_problems=(), status=200, goals=None):
     """Render the entry form with values, problems (engine's, services' and the form's) and the panel."""
     lang = _lang()
     instrument = page["instrument"]
@@ -336,10 +371,10 @@ def _form_page(request, page, responses, context, *, stored=None, error=None, fo
     else:
         preview = services.assessment_preview(instrument=instrument.code, responses=responses, context=context)
         result = preview.result.as_dict() if preview.result is not None else None
-        preview_problems = [p.message(lang) for p in preview.problems]
-    summary = score_summary(instrument, lang, responses, result, preview_problems)
+        preview_problems = problem_messages(instrument, preview.problems, lang, context)
+    summary = score_summary(instrument, lang, responses, result, preview_problems, context=context)
     missing = (result or {}).get("missing", ()) if error is not None and "responses" in error.errors else ()
-    form = build_form(instrument, lang, responses, context, scale_problems, problems, missing)
+    form = build_form(instrument, lang, responses, context, scale_problems, problems, missing, goals=goals)
     page = {**page, "nav": "patients", "form": form, "form_problems": form.problems, "summary": summary}
     return render(request, "qadam/assessments/form.html", page, status=status)
 
@@ -347,9 +382,13 @@ def _form_page(request, page, responses, context, *, stored=None, error=None, fo
 def _detail_page(request, assessment, instrument, permissions, *, notice="", status=200):
     lang = _lang()
     revisions = selectors.assessment_revisions(viewer=request.user, assessment=assessment)
-    later_versions = [r.responses for r in revisions[1:]] + ([assessment.responses] if revisions else [])
-    for revision, after in zip(revisions, later_versions, strict=True):
-        revision.differences = response_differences(instrument, revision.responses, after, lang)
+    later_versions = [(r.responses, r.context) for r in revisions[1:]]
+    if revisions:
+        later_versions.append((assessment.responses, assessment.context))
+    for revision, (after, after_context) in zip(revisions, later_versions, strict=True):
+        revision.differences = response_differences(
+            instrument, revision.responses, after, lang, revision.context, after_context
+        )
     return render(
         request,
         "qadam/assessments/detail.html",
@@ -359,8 +398,10 @@ def _detail_page(request, assessment, instrument, permissions, *, notice="", sta
             "instrument": instrument,
             "visit": assessment.visit,
             "patient": assessment.visit.patient,
-            "form": build_form(instrument, lang, assessment.responses, assessment.context),
-            "summary": score_summary(instrument, lang, assessment.responses, assessment.result),
+            "form": build_form(instrument, lang, assessment.responses, assessment.context, readonly=True),
+            "summary": score_summary(
+                instrument, lang, assessment.responses, assessment.result, context=assessment.context
+            ),
             "revisions": revisions,
             "can_sign": permissions.sign,
             "notice": notice,
