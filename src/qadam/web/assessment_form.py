@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from qadam.scales import NOT_TESTED_REASONS, Instrument, Item, Problem
+from qadam.scales import LANGUAGES, NOT_TESTED_REASONS, Instrument, Item, Problem
 from qadam.scales.model import ContextField
 from qadam.web import named_items
 from qadam.web.named_items import GoalEntry, has_named_items, is_slot
@@ -262,6 +262,12 @@ class Submission:
     context: dict[str, Any]
     problems: list[FormProblem]
     goals: list[GoalEntry] | None = None
+
+
+def scales_language() -> str:
+    """The active language as ``qadam.scales`` names it ("kk", "ru", "en")."""
+    lang = (get_language() or "en").split("-")[0]
+    return lang if lang in LANGUAGES else "en"
 
 
 def anchor_for(prefix: str, name: str) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qadam.scales import Instrument, Item
 
@@ -282,7 +282,7 @@ def _entry(instrument: Instrument, data: Mapping[str, Any], row: int, others: li
     slot = posted("-slot")
     declared = instrument.items_by_id.get(slot)
     return GoalEntry(
-        text=" ".join(posted("").split()),
+        text=goal_text(posted("")),
         value=posted("-item"),
         reason=posted("-nt"),
         note=posted("-ntnote"),
@@ -312,6 +312,12 @@ def _row_problems(entry: GoalEntry, row: int, scheme: str) -> list[NamedProblem]
         else:
             problems.append(NamedProblem(row, _("Give this goal a weight.")))
     return problems
+
+
+def goal_text(raw: str) -> str:
+    """The goal as one line: runs of white space become one space, control characters go (a goal
+    is a label, and PostgreSQL refuses NUL in JSON)."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
 
 
 def _weight(entry: GoalEntry, scheme: str) -> Any:
@@ -354,7 +360,7 @@ def _text(raw: Any) -> str:
 # Short names of the per-goal values, for messages and column headings.
 PER_GOAL_LABELS = {
     "weights": gettext_lazy("Weight"),
-    "baseline": gettext_lazy("Baseline"),
+    "baseline": pgettext_lazy("GAS goal", "Baseline"),
 }
 
 

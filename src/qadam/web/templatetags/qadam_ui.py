@@ -11,9 +11,7 @@ from numbers import Number
 from typing import Any
 
 from django import template
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
 from django.utils.translation import get_language
 
@@ -146,43 +144,3 @@ def flag_text(flag: dict) -> str:
 @register.filter
 def flag_is_safety(flag: dict) -> bool:
     return is_safety_flag(flag)
-
-
-def _model(object_type: str):
-    try:
-        return apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return None
-
-
-@register.filter
-def object_label(object_type: str) -> str:
-    """An audited object's kind in the active language ("patients.visit" -> "visit")."""
-    model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else object_type
-
-
-@register.simple_tag
-def field_label(object_type: str, name: str) -> str:
-    """The name of a changed field in the active language, as the model declares it."""
-    model = _model(object_type)
-    if model is None:
-        return name
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
-
-
-@register.filter
-def change_value(value: Any) -> str:
-    """An old or new value of the audit log, compact: responses read "1: 2 · 2: 1 …"."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict):
-        text = " · ".join(f"{key}: {change_value(val)}" for key, val in value.items())
-    elif isinstance(value, list):
-        text = ", ".join(change_value(val) for val in value)
-    else:
-        text = str(value)
-    return text if len(text) <= 240 else text[:239] + "…"

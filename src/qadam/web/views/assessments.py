@@ -11,8 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qadam import scales
@@ -27,6 +27,7 @@ from qadam.web.assessment_form import (
     parse_submission,
     problem_messages,
     response_differences,
+    scales_language,
     score_summary,
 )
 from qadam.web.forms import AmendReasonForm, SignForm
@@ -44,11 +45,6 @@ DOMAIN_LABELS = {
 EDITABLE = {Assessment.Status.DRAFT, Assessment.Status.COMPLETED}
 AMENDABLE = {Assessment.Status.SIGNED, Assessment.Status.AMENDED}
 SIGNABLE = {Assessment.Status.COMPLETED, Assessment.Status.AMENDED}
-
-
-def _lang() -> str:
-    lang = (get_language() or "en")[:2]
-    return lang if lang in scales.LANGUAGES else "en"
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,7 +206,7 @@ def assessment_preview(request):
     if instrument is None:
         return render(request, "qadam/assessments/_preview_error.html", status=400)
     submission = parse_submission(instrument, request.POST)
-    lang = _lang()
+    lang = scales_language()
     if submission.problems:
         summary = score_summary(
             instrument,
@@ -355,7 +351,7 @@ def _posted_version(request) -> int | None:
 
 def _form_page(request, page, responses, context, *, stored=None, error=None, form_problems=(), status=200, goals=None):
     """Render the entry form with values, problems (engine's, services' and the form's) and the panel."""
-    lang = _lang()
+    lang = scales_language()
     instrument = page["instrument"]
     problems = list(form_problems)
     scale_problems = []
@@ -380,7 +376,7 @@ def _form_page(request, page, responses, context, *, stored=None, error=None, fo
 
 
 def _detail_page(request, assessment, instrument, permissions, *, notice="", status=200):
-    lang = _lang()
+    lang = scales_language()
     revisions = selectors.assessment_revisions(viewer=request.user, assessment=assessment)
     later_versions = [(r.responses, r.context) for r in revisions[1:]]
     if revisions:

@@ -15,6 +15,8 @@ from qadam.assessments.models import Visit
 from qadam.audit.selectors import audit_for_patient
 from qadam.core.exceptions import Invalid, NotAllowed
 from qadam.patients import selectors, services
+from qadam.web.assessment_form import scales_language
+from qadam.web.audit_display import audit_lines
 from qadam.web.forms import PatientRegistrationForm, PatientSearchForm, VisitForm, attach_errors
 from qadam.web.guards import answers_errors
 
@@ -107,7 +109,17 @@ def patient_audit(request, registry_id: str):
     """Who saw or changed this record (coordinators of the patient's center, registry managers)."""
     patient = selectors.patient_get(viewer=request.user, registry_id=registry_id)
     entries = audit_for_patient(viewer=request.user, patient=patient)
-    return render(request, "qadam/patients/audit.html", {"nav": "patients", "patient": patient, "entries": entries})
+    # Item and context names depend on the instrument of each assessment the log mentions.
+    instruments = {
+        str(assessment.pk): assessment.instrument
+        for entry in selectors.patient_timeline(viewer=request.user, patient=patient)
+        for assessment in entry.assessments
+    }
+    return render(
+        request,
+        "qadam/patients/audit.html",
+        {"nav": "patients", "patient": patient, "lines": audit_lines(entries, instruments, scales_language())},
+    )
 
 
 @require_http_methods(["GET", "POST"])
