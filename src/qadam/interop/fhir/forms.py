@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qadam import scales
+from qadam.scales.errors import ScaleError
 from qadam.scales.model import Instrument
 
 from ..errors import InteropError, InteropProblem
@@ -161,7 +162,10 @@ def _claims(
     """(instrument code, how it was found) for every source that names an instrument."""
     claims: list[tuple[str, str]] = []
     if instrument_code is not None:
-        claims.append((scales.get(instrument_code).code, "named by the caller"))
+        try:
+            claims.append((scales.get(instrument_code).code, "named by the caller"))
+        except ScaleError as error:
+            raise InteropError(error.problems) from error
     if isinstance(canonical, str):
         claims.extend(_claims_of_url(canonical, base))
     if questionnaire is not None:
