@@ -10,6 +10,7 @@ decide how Questionnaires and their responses are read (status, item type, enabl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fhirclient.models.element import Element
@@ -36,25 +37,32 @@ def validate_resource(resource: Any) -> None:
 
 
 def _model_errors(resource_type: str, resource: dict[str, Any]) -> list[str]:
+    # The factory falls back to a plain Element for names it does not know: ask it for an empty one first.
+    if getattr(type(FHIRElementFactory.instantiate(resource_type, None)), "resource_type", None) != resource_type:
+        return [f"resourceType: '{resource_type}' is not an R4 resource type"]
     try:
-        model = FHIRElementFactory.instantiate(resource_type, resource)
+        FHIRElementFactory.instantiate(resource_type, resource)
     except FHIRValidationError as error:
         return _flatten(error, "")
-    if getattr(type(model), "resource_type", None) != resource_type:
-        return [f"resourceType: '{resource_type}' is not an R4 resource type"]
     return []
 
 
 def _flatten(error: BaseException, path: str) -> list[str]:
     """The leaves of fhirclient's error tree as 'path: message' lines."""
     if not isinstance(error, FHIRValidationError):
-        message = str(error).strip("'\"")
+        message = _readable(str(error).strip("'\""))
         return [f"{path}: {message}" if path else message]
     here = f"{path}.{error.path}" if path and error.path else (error.path or path)
     lines: list[str] = []
     for inner in error.errors:
         lines.extend(_flatten(inner, here))
     return lines
+
+
+def _readable(message: str) -> str:
+    """fhirclient names Python classes and objects; say the FHIR type instead."""
+    message = re.sub(r"<class '(?:[\w.]+\.)?(\w+)'>", r"\1", message)
+    return re.sub(r"<fhirclient\.models\.[\w.]+\.(\w+) object at 0x[0-9a-f]+>", r"\1", message)
 
 
 def _primitive_extension_errors(node: Any, path: str) -> list[str]:

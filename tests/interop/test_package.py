@@ -1,0 +1,70 @@
+"""qadam.interop stays free of Django and the database, and its documented examples hold."""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import sys
+from pathlib import Path
+
+import pytest
+
+import qadam.interop
+import qadam.interop.fhir
+from qadam.interop import errors
+from qadam.interop.errors import InteropError, InteropProblem
+from qadam.scales.errors import MESSAGES as SCALE_MESSAGES
+from qadam.scales.errors import Problem
+
+PACKAGE = Path(qadam.interop.__file__).parent
+
+
+def _imported_modules(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "qadam":
+            yield from (f"qadam.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def test_it_imports_only_the_standard_library_the_scales_and_fhirclient():
+    allowed = ("qadam.scales", "qadam.interop", "fhirclient")
+    offending = [
+        (path.name, module)
+        for path in PACKAGE.rglob("*.py")
+        for module in _imported_modules(path)
+        if not module.startswith(allowed) and module.split(".")[0] not in sys.stdlib_module_names
+    ]
+    assert offending == []
+
+
+def test_the_package_examples_hold():
+    failures, tried = doctest.testmod(qadam.interop.fhir)
+    assert tried and not failures
+
+
+def test_no_interop_code_shadows_a_scale_code():
+    assert not set(errors.MESSAGES) & set(SCALE_MESSAGES)
+
+
+@pytest.mark.parametrize("code", sorted(errors.MESSAGES))
+def test_every_message_exists_in_three_languages_and_formats(code):
+    problem = InteropProblem(code, item="7", value="x", allowed="y", instrument="PHQ-9")
+    texts = [problem.message(lang) for lang in ("en", "kk", "ru")]
+    assert all(texts) and len(set(texts)) == 3
+    assert all("{" not in text for text in texts)
+
+
+def test_an_error_carries_scale_problems_beside_its_own():
+    error = InteropError(
+        [
+            InteropProblem("unknown_link_id", item="99", instrument="PHQ-9"),
+            Problem("value_out_of_range", item="1", value=9, allowed="0–3", instrument="PHQ-9"),
+        ]
+    )
+    assert error.codes == ["unknown_link_id", "value_out_of_range"]
+    assert error.messages("ru")[1].startswith("Пункт 1 шкалы PHQ-9")
+    assert error.problems[0].as_dict("kk")["message"].startswith("Жауап берілген '99'")
