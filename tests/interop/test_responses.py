@@ -402,3 +402,23 @@ def test_rounding_of_a_stated_score_is_not_a_disagreement():
     assert parse_questionnaire_response(resource).disagreements == ()
     answer(resource, "score:total")["valueDecimal"] = round(computed + 0.1, 2)
     assert len(parse_questionnaire_response(resource).disagreements) == 1
+
+
+def test_a_code_for_a_measured_item_is_the_wrong_type_unless_it_is_a_not_tested_reason():
+    context = example_context(scales.get("6mwt"))
+    resource = response_for("6mwt", {"distance_m": 400}, context)
+    answer(resource, "distance_m").clear()
+    answer(resource, "distance_m")["valueCoding"] = {"system": "http://loinc.org", "code": "LA6568-5"}
+    assert refused(resource).codes == ["wrong_answer_type"]
+    answer(resource, "distance_m")["valueCoding"] = {
+        "system": "https://qadam.kz/fhir/CodeSystem/not-tested-reason",
+        "code": "pain",
+    }
+    assert parse_questionnaire_response(resource).result.not_tested == ("distance_m",)
+
+
+def test_writing_a_value_no_option_has_is_refused_even_with_a_result_given():
+    result = scales.score("phq9", {"1": 1})
+    with pytest.raises(InteropError) as raised:
+        response_for("phq9", {"1": 7}, result=result)
+    assert raised.value.codes == ["value_not_allowed"]

@@ -106,7 +106,12 @@ def _answer_values(
             link_id = item.id if item.choices else not_tested_link_id(item)
             values[link_id] = {"valueCoding": not_tested_coding(reason, base)}
         elif item.choices:
-            choice = next(c for c in item.choices if c.code == raw or str(c.code) == str(raw))
+            choice = next((c for c in item.choices if c.code == raw or str(c.code) == str(raw)), None)
+            if choice is None:  # only when the caller passed a result for responses it did not score
+                allowed = item.allowed_description()
+                raise InteropError(
+                    [Problem("value_not_allowed", item=item.id, value=raw, allowed=allowed, instrument=instrument.name)]
+                )
             values[item.id] = {"valueCoding": answer_coding(instrument, item, choice, base)}
         else:
             values[item.id] = _number_answer(_as_number(raw), item.integer)
@@ -317,7 +322,8 @@ class _Reading:
 
     def _item(self, target: Target, link_id: str, kind: str, value: Any) -> None:
         item = self.instrument.items_by_id[target.key]
-        if kind == "valueCoding":
+        not_tested = kind == "valueCoding" and value.get("system") == not_tested_system(self.mapping.base)
+        if kind == "valueCoding" and (item.choices or not_tested):
             answer = self._coded_answer(item, link_id, value)
             if answer is None:
                 shown = f"{value.get('system', '')}|{value.get('code')}"
