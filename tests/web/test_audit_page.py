@@ -36,19 +36,19 @@ def audit_page(world, patient, lang: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("lang", "item", "context_field", "protocol"),
+    ("lang", "item", "metres", "context_field", "protocol"),
     [
-        ("en", "Distance walked in minute 1 (m)", "Test protocol", "ATS 2002, 30 m corridor"),
-        ("ru", "Дистанция за 1-ю минуту (м)", "Протокол теста", "ATS 2002, коридор 30 м"),
-        ("kk", "1-минутта жүрілген қашықтық (м)", "Тест хаттамасы", "ATS 2002, 30 м дәліз"),
+        ("en", "Distance walked in minute 1 (m)", "m", "Test protocol", "ATS 2002, 30 m corridor"),
+        ("ru", "Дистанция за 1-ю минуту (м)", "м", "Протокол теста", "ATS 2002, коридор 30 м"),
+        ("kk", "1-минутта жүрілген қашықтық (м)", "м", "Тест хаттамасы", "ATS 2002, 30 м дәліз"),
     ],
 )
 def test_item_and_context_changes_read_as_their_labels(
-    world, patient_a, six_minute_walk, lang, item, context_field, protocol
+    world, patient_a, six_minute_walk, lang, item, metres, context_field, protocol
 ):
     page = audit_page(world, patient_a, lang)
     assert f"<strong>2. {item}</strong>" in page
-    assert 'class="q-diff-old">52 m</span> → <span class="q-diff-new">55 m</span>' in page
+    assert f'class="q-diff-old">52 {metres}</span> → <span class="q-diff-new">55 {metres}</span>' in page
     assert f"<strong>{context_field}</strong>" in page and protocol in page
     assert ">responses.minute_1_m<" not in page and "<strong>context</strong>" not in page
     assert 'title="responses.minute_1_m"' in page

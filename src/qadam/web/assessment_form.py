@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,35 @@ CONTEXT_PREFIX = "ctx-"
 PER_ITEM_MARKS = {
     "limited_by_contracture": gettext_lazy("Limited by contracture"),
 }
+
+# Item codes as printed on an instrument's sheet: RULM "A"…"T", NIHSS "1a", CHOP INTEND "3_L".
+FORM_CODE = re.compile(r"[A-Z]|\d{1,2}[a-z]?(?:_[LR])?")
+
+# Units of items and context values, as the rater's language writes them.
+UNIT_LABELS = {
+    "m": gettext_lazy("m"),
+    "cm": gettext_lazy("cm"),
+    "kg": gettext_lazy("kg"),
+    "L": gettext_lazy("L"),
+    "s": gettext_lazy("s"),
+    "h": gettext_lazy("h"),
+    "/min": gettext_lazy("/min"),
+    "years": gettext_lazy("years"),
+}
+
+
+def unit_label(unit: str | None) -> str:
+    if not unit:
+        return ""
+    label = UNIT_LABELS.get(unit)
+    return str(label) if label is not None else unit
+
+
+def _number_text(number: Any) -> str:
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return formats.number_format(number, use_l10n=True)
+
 
 CONTEXT_CHOICE_LABELS = {
     "male": gettext_lazy("male"),
@@ -158,11 +188,42 @@ class ItemField:
     errors: list[str] = field(default_factory=list)
     reason_name: str = ""
     note_name: str = ""
+    meta: str = ""
 
     @property
-    def shows_id(self) -> bool:
-        """Show the item id beside its position when they differ ("12. Item ue_b")."""
-        return self.item.id != str(self.number)
+    def form_code(self) -> str:
+        """The item's code as printed on the instrument's sheet ("A", "1a", "3 L"), when it differs
+        from its position; ids that are only names in the data ("minute_1_m") are not shown."""
+        if self.item.id == str(self.number) or not FORM_CODE.fullmatch(self.item.id):
+            return ""
+        return self.item.id.replace("_", " ")
+
+    def meta_text(self, grouped: bool) -> str:
+        """The line under the item's label: its sheet code, its group, whether it is scored."""
+        parts = []
+        if self.form_code:
+            parts.append(_("Item %(id)s") % {"id": self.form_code})
+        if self.group_label and not grouped:
+            parts.append(self.group_label)
+        if not self.item.scored:
+            parts.append(_("recorded, not scored"))
+        return " · ".join(parts)
+
+    @property
+    def unit(self) -> str:
+        return unit_label(self.item.unit)
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values in the rater's language ("0–1500 м", "0, 1, 2")."""
+        item = self.item
+        if item.choices:
+            return item.allowed_description()
+        low = "" if item.minimum is None else _number_text(item.minimum)
+        unit = f" {self.unit}" if self.unit else ""
+        if item.maximum is None:
+            return f"≥ {low}{unit}"
+        return f"{low}–{_number_text(item.maximum)}{unit}"
 
     @property
     def is_choice(self) -> bool:
@@ -184,6 +245,10 @@ class ContextInput:
     value: str
     options: list[tuple[str, str]]
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        return unit_label(self.spec.unit)
 
 
 @dataclass
@@ -248,6 +313,8 @@ class AssessmentForm:
     problems: list[FormProblem]
     grouped: bool
     goals: GoalsForm | None = None
+    # Context values the score cannot do without (the side of RULM), asked before the items.
+    context_first: list[ContextInput] = field(default_factory=list)
 
 
 @dataclass
@@ -408,7 +475,7 @@ def build_form(
         if goal in row_of:
             summary.append(_goal_problem(row_of[goal], named_items.problem_text(instrument, problem, lang, scheme)))
         else:
-            summary.append(FormProblem(_problem_anchor(instrument, problem), problem.message(lang)))
+            summary.append(FormProblem(_problem_anchor(instrument, problem), problem_text(instrument, problem, lang)))
     summary.extend(form_problems)
     for entry in summary:
         by_anchor.setdefault(entry.anchor, []).append(entry.beside or entry.message)
@@ -436,15 +503,19 @@ def build_form(
                     )
                 )
     sections, grouped = _sections(instrument, fields, lang)
+    for item_field in fields:
+        item_field.meta = item_field.meta_text(grouped)
     consumed = named_items.consumed_context(instrument) if named else set()
+    inputs = [
+        _context_input(spec, lang, context.get(spec.name), by_anchor)
+        for spec in instrument.context
+        if not _is_per_item_mark(spec) and spec.name not in consumed
+    ]
     return AssessmentForm(
         instrument=instrument,
         sections=sections,
-        context=[
-            _context_input(spec, lang, context.get(spec.name), by_anchor)
-            for spec in instrument.context
-            if not _is_per_item_mark(spec) and spec.name not in consumed
-        ],
+        context=[c for c in inputs if not c.spec.required],
+        context_first=[c for c in inputs if c.spec.required],
         reasons=[(r.code, r.label.get(lang)) for r in NOT_TESTED_REASONS],
         problems=summary,
         grouped=grouped,
@@ -802,7 +873,7 @@ def answer_text(instrument: Instrument, item_id: str, raw: Any, lang: str) -> st
         if choice is not None and choice.label is not None:
             return f"{text} — {choice.label.get(lang)}"
         if item.unit:
-            return f"{text} {item.unit}"
+            return f"{text} {unit_label(item.unit)}"
     return text
 
 
@@ -845,18 +916,43 @@ def response_differences(
     return rows
 
 
+def problem_text(instrument: Instrument, problem: Problem, lang: str) -> str:
+    """An engine problem in the rater's words: a context value by its label and its choices'
+    words ("Tested side": left, right) rather than its code ("side": L | R)."""
+    spec = instrument.context_by_name.get(str(problem.item)) if problem.code.startswith("context") else None
+    if spec is None or problem.code not in ("context_missing", "context_invalid"):
+        return problem.message(lang)
+    label = spec.label.get(lang)
+    if problem.code == "context_missing":
+        return _("“%(field)s” is needed to score %(instrument)s.") % {"field": label, "instrument": instrument.name}
+    return _("“%(field)s” cannot be %(value)s (allowed: %(allowed)s).") % {
+        "field": label,
+        "value": _display(problem.value) if problem.value is not None else "—",
+        "allowed": _context_allowed(spec, str(problem.allowed)),
+    }
+
+
+def _context_allowed(spec: ContextField, fallback: str) -> str:
+    if spec.choices:
+        return ", ".join(context_choice_label(spec.name, code) for code in spec.choices)
+    if spec.kind == "number" and spec.minimum is not None and spec.maximum is not None:
+        unit = f" {unit_label(spec.unit)}" if spec.unit else ""
+        return f"{_number_text(spec.minimum)}–{_number_text(spec.maximum)}{unit}"
+    return fallback
+
+
 def problem_messages(
     instrument: Instrument, problems: Sequence[Problem], lang: str, context: Mapping[str, Any] | None
 ) -> list[str]:
     """The engine's problems for the score panel; a problem with one goal names the goal."""
     if not has_named_items(instrument):
-        return [p.message(lang) for p in problems]
+        return [problem_text(instrument, p, lang) for p in problems]
     scheme = named_items.scheme_of(instrument, context or {})
     messages = []
     for problem in problems:
         goal = named_items.problem_goal(instrument, problem)
         if goal is None:
-            messages.append(problem.message(lang))
+            messages.append(problem_text(instrument, problem, lang))
             continue
         text = named_items.problem_text(instrument, problem, lang, scheme)
         number, _words = named_items.split_goal_id(goal)

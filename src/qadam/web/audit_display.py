@@ -18,11 +18,11 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qadam import scales
 from qadam.web import named_items
-from qadam.web.assessment_form import answer_text, context_choice_label, item_labels
+from qadam.web.assessment_form import answer_text, context_choice_label, item_labels, unit_label
 
 ASSESSMENT = "assessments.assessment"
 RESPONSES = "responses."
@@ -32,6 +32,18 @@ FIELD_LABELS = {
     "signed_by": gettext_lazy("signed by"),
 }
 LONGEST_VALUE = 240
+# What someone did, as a verb: the model's labels share their words with field names ("created"),
+# which some languages must say differently.
+ACTION_LABELS = {
+    "create": pgettext_lazy("audit action", "created"),
+    "update": pgettext_lazy("audit action", "changed"),
+    "sign": pgettext_lazy("audit action", "signed"),
+    "amend": pgettext_lazy("audit action", "amended"),
+    "view": pgettext_lazy("audit action", "viewed"),
+    "delete": pgettext_lazy("audit action", "deleted"),
+    "login": pgettext_lazy("audit action", "signed in"),
+    "export": pgettext_lazy("audit action", "exported"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class AuditLine:
     """An audit entry with its object described and its changes readable."""
 
     entry: Any
+    action: str
     what: str
     instrument: str
     changes: list[ChangeLine]
@@ -72,6 +85,7 @@ def audit_lines(entries: Iterable[Any], instruments: Mapping[str, str], lang: st
         lines.append(
             AuditLine(
                 entry=entry,
+                action=str(ACTION_LABELS.get(entry.action, entry.action_label)),
                 what=object_label(entry.object_type),
                 instrument=instrument.name if instrument is not None else "",
                 changes=changes,
@@ -160,7 +174,7 @@ def _context_value(instrument: scales.Instrument, name: str, value: Any, lang: s
     if spec is not None and spec.kind == "choice":
         return context_choice_label(name, value)
     if spec is not None and spec.unit:
-        return f"{_plain(value)} {spec.unit}"
+        return f"{_plain(value)} {unit_label(spec.unit)}"
     return _short(_plain(value))
 
 
