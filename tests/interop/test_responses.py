@@ -422,3 +422,31 @@ def test_writing_a_value_no_option_has_is_refused_even_with_a_result_given():
     with pytest.raises(InteropError) as raised:
         response_for("phq9", {"1": 7}, result=result)
     assert raised.value.codes == ["value_not_allowed"]
+
+
+def test_a_form_with_a_contained_value_set_maps_by_item_codes_and_ordinal_values():
+    """The SDC PHQ-9 with LOINC item codes and the panel code added under another url: nothing of it
+    is known to us by name, so its questions map by code and its answers (codes without a system in
+    the response) by the ordinal values of its contained value set."""
+    loinc_items = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
+    questionnaire = copy.deepcopy(shared_file("sdc-example-phq9.questionnaire.json"))
+    questionnaire["url"] = "urn:example:phq9-coded"
+    questionnaire["code"] = [{"system": "http://loinc.org", "code": "44249-1"}]
+    for question, code in zip(questionnaire["item"][0]["item"], loinc_items, strict=False):
+        question["code"] = [{"system": "http://loinc.org", "code": code}]
+    resource = copy.deepcopy(shared_file("sdc-example-phq9.questionnaire-response.json"))
+    resource["questionnaire"] = "urn:example:phq9-coded"
+    assert refused(resource).codes == ["unknown_questionnaire"]
+    parsed = parse_questionnaire_response(resource, questionnaire=questionnaire)
+    assert parsed.form == "questionnaire"
+    assert parsed.result.total == 10 and parsed.stated == {"total": 13}
+
+
+def test_a_bare_answer_code_in_our_system_is_read():
+    resource = phq9_response(
+        **{
+            str(i): {"valueCoding": {"system": "https://qadam.kz/fhir/CodeSystem/phq9", "code": "2"}}
+            for i in range(1, 10)
+        }
+    )
+    assert parse_questionnaire_response(resource).result.total == 18
