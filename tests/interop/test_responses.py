@@ -450,3 +450,21 @@ def test_a_bare_answer_code_in_our_system_is_read():
         }
     )
     assert parse_questionnaire_response(resource).result.total == 18
+
+
+@pytest.mark.parametrize(("value", "expected"), [(2, 3), (0, None)])
+def test_an_ordinal_value_must_single_out_one_answer(value, expected):
+    """MGC item 3 gives 0 points to two answers: ordinal 0 cannot say which one was chosen."""
+    mgc = scales.get("mgc")
+    resource = response_for(mgc, full_responses(mgc, min))
+    coding = {
+        "system": "urn:example:answers",
+        "code": "x",
+        "extension": [{"url": ORDINAL_VALUE, "valueDecimal": value}],
+    }
+    answer(resource, "3")["valueCoding"] = coding
+    if expected is None:
+        error = refused(resource)
+        assert error.codes == ["unknown_answer_code"] and error.problems[0].item == "3"
+    else:
+        assert parse_questionnaire_response(resource).responses["3"] == expected
