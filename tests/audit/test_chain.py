@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from qadam.audit.canonical import GENESIS_HASH, canonical_json, canonical_value
 from qadam.audit.models import AuditChainHead, AuditEntry
-from qadam.audit.services import audit_record, audit_verify, entry_payload
+from qadam.audit.services import AuditEvent, audit_record, audit_record_many, audit_verify, entry_payload
 from qadam.config.launcher import run_registry_command
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,35 @@ def test_qadam_audit_verify_as_a_program(tmp_path):
     broken = qadam("audit", "verify")
     assert broken.returncode == 1
     assert "Audit chain broken at entry 7" in broken.stderr
+
+
+def test_several_entries_of_one_write_are_chained_in_order(world, patient_a):
+    before = AuditChainHead.objects.get()
+    events = [
+        AuditEvent("update", object_type="test.thing", object_id="1", patient=patient_a, changes={"n": [1, 2.0]}),
+        AuditEvent("sign", object_type="test.thing", object_id="1", patient=patient_a, reason="checked"),
+        AuditEvent("view", obj=patient_a, patient=patient_a),
+    ]
+    entries = audit_record_many(actor=world.clinician_a, events=events)
+    stored = list(AuditEntry.objects.filter(seq__gt=before.last_seq).order_by("seq"))
+    assert [e.pk for e in stored] == [e.pk for e in entries]
+    assert [(e.seq, e.action) for e in stored] == [
+        (before.last_seq + 1, "update"),
+        (before.last_seq + 2, "sign"),
+        (before.last_seq + 3, "view"),
+    ]
+    assert stored[0].prev_hash == before.last_hash
+    assert [e.prev_hash for e in stored[1:]] == [e.entry_hash for e in stored[:-1]]
+    assert stored[0].changes == {"n": [1, 2]} and stored[2].object_type == "patients.patient"
+    assert {e.patient_registry_id for e in stored} == {patient_a.registry_id}
+    head = AuditChainHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (stored[-1].seq, stored[-1].entry_hash)
+    assert audit_verify().ok
+
+
+def test_one_unknown_action_among_several_writes_nothing(world):
+    before = AuditChainHead.objects.get().last_seq
+    with pytest.raises(ValueError, match="Audit action must be one of"):
+        audit_record_many(actor=None, events=[AuditEvent("view", object_type="t"), AuditEvent("erase")])
+    assert AuditChainHead.objects.get().last_seq == before == AuditEntry.objects.count()
+    assert audit_record_many(actor=None, events=[]) == []

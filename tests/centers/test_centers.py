@@ -8,6 +8,7 @@ from qadam.centers.models import Membership, UserProfile
 from qadam.centers.selectors import (
     centers_for,
     centers_where,
+    forget_roles,
     is_administrator,
     is_registry_manager,
     roles_for,
@@ -165,3 +166,27 @@ def test_admin_changes_are_written_to_the_audit_chain(world, client):
         "administrator_a",
     )
     assert entry.changes["title_en"] == [None, "Congenital myopathies"]
+
+
+def test_roles_are_kept_on_the_user_object_until_forgotten(world, django_assert_num_queries):
+    user = get_user_model().objects.get(pk=world.outsider.pk)
+    assert roles_for(user, world.center_a) == frozenset()
+    # A grant through another object of the same user: this object keeps what it read (as a
+    # request does), a fresh object or a forgotten cache sees the grant.
+    membership = membership_grant(
+        user=get_user_model().objects.get(pk=user.pk), center=world.center_a, role="coordinator"
+    )
+    with django_assert_num_queries(0):
+        assert roles_for(user, world.center_a) == frozenset()
+    assert roles_for(get_user_model().objects.get(pk=user.pk), world.center_a) == {"coordinator"}
+    forget_roles(user)
+    assert roles_for(user, world.center_a) == {"coordinator"}
+    membership_revoke(membership=membership)
+    assert roles_for(membership.user, world.center_a) == frozenset()
+
+
+def test_an_inactive_user_has_no_roles_even_when_they_were_read_before(world):
+    user = get_user_model().objects.get(pk=world.clinician_a.pk)
+    assert roles_for(user, world.center_a) == {"clinician"}
+    user.is_active = False
+    assert roles_for(user, world.center_a) == frozenset() and not is_registry_manager(user)

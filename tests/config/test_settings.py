@@ -75,6 +75,28 @@ def test_database_defaults_to_sqlite_in_the_data_dir(monkeypatch, tmp_path):
     assert config["NAME"] == str(tmp_path / "qadam.sqlite3")
 
 
+def test_the_embedded_database_uses_the_write_ahead_log_and_waits_for_writers(monkeypatch, tmp_path):
+    from django.db.utils import ConnectionHandler
+
+    monkeypatch.delenv("QADAM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("QADAM_DATA_DIR", str(tmp_path))
+    wrapper = ConnectionHandler({"default": database_config()})["default"]
+    # A new connection exactly as Django opens one (the settings' init commands run), outside the
+    # test database.
+    raw = wrapper.get_new_connection(wrapper.get_connection_params())
+    try:
+        pragmas = {
+            name: raw.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "busy_timeout")
+        }
+    finally:
+        raw.close()
+    # synchronous 1 = NORMAL; busy_timeout in milliseconds
+    assert pragmas == {"journal_mode": "wal", "synchronous": 1, "busy_timeout": 20000}
+    assert wrapper.transaction_mode == "IMMEDIATE"
+    assert (tmp_path / "qadam.sqlite3").exists()
+
+
 def test_database_url_selects_postgresql(monkeypatch):
     monkeypatch.setenv("QADAM_DATABASE_URL", "postgres://qadam:pw@db.example:5433/registry")
     config = database_config()

@@ -8,7 +8,14 @@ Status flow::
 
 Every write locks the assessment row, compares ``expected_version`` with ``row_version`` (raising
 ``Conflict`` when someone else saved first), writes, and appends the audit entry in the same
-transaction.
+transaction. ``assessment_record`` records a whole administration (draft, completed or signed) in
+one call, for imports, the demo and clients that send complete responses.
+
+Access is checked before any work on the patient as the caller loaded it (the objects the selectors
+and these services return carry their visit, patient and center, so the check costs no query), and
+checked again inside the transaction on the rows just locked, so the decision is made on the
+patient's current center. The audit entries are appended last, so the chain head, which every
+writer waits for, stays locked only for the insert and the commit.
 """
 
 from __future__ import annotations
@@ -24,23 +31,26 @@ from django.utils.translation import gettext_lazy as _
 
 from qadam import scales
 from qadam.audit.models import Action
-from qadam.audit.services import audit_record
+from qadam.audit.services import AuditEvent, audit_record, audit_record_many
 from qadam.centers.selectors import can_sign, can_write_clinical
-from qadam.core.exceptions import Conflict, Invalid, InvalidState, NotAllowed
+from qadam.core.exceptions import Conflict, Invalid, InvalidState, Message
 from qadam.core.validation import choice_problems, date_problems, raise_if_any, reason_problems, text_problems
 from qadam.patients.models import Patient
-from qadam.patients.selectors import age_on, ensure_visible
+from qadam.patients.selectors import age_on, ensure_permitted
+from qadam.patients.services import claim_patient
 
 from .models import Assessment, AssessmentRevision, Status, Visit, VisitKind
 from .scoring import contains_nul, score_for_storage
 
 STATUS_MESSAGE = _("This action is not possible while the assessment is %(status)s.")
+RECORDABLE_STATUSES = (Status.DRAFT, Status.COMPLETED, Status.SIGNED)
+SCORED_FIELDS = ("responses", "context", "result", "total", "band", "instrument_version", "scoring_version")
+SIGNATURE_FIELDS = ("signed_by", "signed_at")
 
 
 def visit_create(*, by: Any, patient: Patient, visit_date: datetime.date, kind: str, note: str = "") -> Visit:
     """Record a visit of ``patient`` at the patient's center."""
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient)
+    ensure_permitted(user=by, patient=patient)
     raise_if_any(
         {
             "visit_date": date_problems(visit_date, not_before=patient.birth_date),
@@ -49,6 +59,7 @@ def visit_create(*, by: Any, patient: Patient, visit_date: datetime.date, kind: 
         }
     )
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         visit = Visit.objects.create(
             patient=patient, visit_date=visit_date, kind=kind, center=patient.center, created_by=by, note=note
         )
@@ -59,7 +70,6 @@ def visit_create(*, by: Any, patient: Patient, visit_date: datetime.date, kind: 
             patient=patient,
             changes={"visit_date": [None, visit_date], "kind": [None, kind], "center": [None, patient.center.code]},
         )
-        Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
     return visit
 
 
@@ -67,16 +77,8 @@ def assessment_start(*, by: Any, visit: Visit, instrument: str) -> Assessment:
     """Open a draft assessment of ``instrument`` in ``visit``; sex and age are filled in when the
     instrument asks for them, from the patient's record on the visit date."""
     patient = _patient_of(visit)
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient)
-    definition = scales.INSTRUMENTS.get(instrument)
-    if definition is None:
-        raise Invalid.field(
-            "instrument",
-            "instrument_unknown",
-            _("There is no instrument with the code “%(value)s”."),
-            {"value": instrument},
-        )
+    ensure_permitted(user=by, patient=patient)
+    definition = _definition(instrument)
     context = _context_from_patient(definition, patient, visit.visit_date)
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -104,6 +106,18 @@ def assessment_start(*, by: Any, visit: Visit, instrument: str) -> Assessment:
     return assessment
 
 
+def _definition(instrument: Any) -> scales.Instrument:
+    definition = scales.INSTRUMENTS.get(instrument) if isinstance(instrument, str) else None
+    if definition is None:
+        raise Invalid.field(
+            "instrument",
+            "instrument_unknown",
+            _("There is no instrument with the code “%(value)s”."),
+            {"value": instrument},
+        )
+    return definition
+
+
 def _context_from_patient(definition: scales.Instrument, patient: Patient, day: datetime.date) -> dict[str, Any]:
     known = {"sex": patient.sex, "age": age_on(patient.birth_date, day)}
     return {name: value for name, value in known.items() if name in definition.context_by_name}
@@ -117,37 +131,33 @@ def assessment_save(
     Invalid values raise ``Invalid`` whose ``problems`` are the engine's, and nothing is saved;
     missing items are allowed in a draft (the result says what is missing).
     """
-    patient = _patient_of(assessment.visit)
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient)
+    ensure_permitted(user=by, patient=_patient_of_assessment(assessment))
     with transaction.atomic():
-        locked = _lock(assessment, expected_version)
+        locked = _lock(by, assessment, expected_version)
         _require_status(locked, {Status.DRAFT, Status.COMPLETED})
         scoring = _score(locked.instrument, responses, context)
         changes = _store(locked, scoring)
         if locked.status != Status.DRAFT:
             changes["status"] = [locked.status, Status.DRAFT]
             locked.status = Status.DRAFT
-        _save(locked)
-        audit_record(actor=by, action=Action.UPDATE, obj=locked, patient=patient, changes=changes)
+        _save(locked, *SCORED_FIELDS, "status")
+        audit_record(actor=by, action=Action.UPDATE, obj=locked, patient=locked.visit.patient, changes=changes)
     return locked
 
 
 def assessment_complete(*, by: Any, assessment: Assessment, expected_version: int) -> Assessment:
     """Mark a draft complete: every item needs a value or a reason why it was not tested."""
-    patient = _patient_of(assessment.visit)
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient)
+    ensure_permitted(user=by, patient=_patient_of_assessment(assessment))
     with transaction.atomic():
-        locked = _lock(assessment, expected_version)
+        locked = _lock(by, assessment, expected_version)
         _require_status(locked, {Status.DRAFT})
         scoring = _score(locked.instrument, locked.responses, locked.context)
         _require_no_missing(scoring.result)
         changes = _store(locked, scoring)
         changes["status"] = [locked.status, Status.COMPLETED]
         locked.status = Status.COMPLETED
-        _save(locked)
-        audit_record(actor=by, action=Action.UPDATE, obj=locked, patient=patient, changes=changes)
+        _save(locked, *SCORED_FIELDS, "status")
+        audit_record(actor=by, action=Action.UPDATE, obj=locked, patient=locked.visit.patient, changes=changes)
     return locked
 
 
@@ -159,30 +169,127 @@ def assessment_sign(
     Only clinicians of the patient's center sign. ``expected_version``, when given, makes sure the
     signer signs the version they looked at.
     """
-    patient = _patient_of(assessment.visit)
-    ensure_visible(viewer=by, patient=patient)
-    if not can_sign(by, patient.center):
-        raise NotAllowed(params={"center": patient.center.code})
-    if not isinstance(password, str) or not by.check_password(password):
-        raise Invalid.field(
-            "password", "wrong_password", _("The password is not correct. The assessment was not signed.")
-        )
+    ensure_permitted(user=by, patient=_patient_of_assessment(assessment), allowed=can_sign)
+    # Outside the transaction: a deliberately slow hash must not hold the database's write lock.
+    _check_password(by, password)
     with transaction.atomic():
-        locked = _lock(assessment, expected_version)
+        locked = _lock(by, assessment, expected_version, allowed=can_sign)
         _require_status(locked, {Status.COMPLETED, Status.AMENDED})
         before = locked.status
         locked.status = Status.SIGNED
         locked.signed_by = by
         locked.signed_at = timezone.now()
-        _save(locked)
+        _save(locked, "status", *SIGNATURE_FIELDS)
         audit_record(
             actor=by,
             action=Action.SIGN,
             obj=locked,
-            patient=patient,
+            patient=locked.visit.patient,
             changes={"status": [before, Status.SIGNED], "signed_by": [None, by.get_username()]},
         )
     return locked
+
+
+def _check_password(by: Any, password: Any) -> None:
+    if not isinstance(password, str) or not by.check_password(password):
+        raise Invalid.field(
+            "password", "wrong_password", _("The password is not correct. The assessment was not signed.")
+        )
+
+
+def assessment_record(
+    *,
+    by: Any,
+    visit: Visit,
+    instrument: str,
+    responses: Mapping[str, Any],
+    context: Mapping[str, Any],
+    status: str = Status.COMPLETED,
+    password: str | None = None,
+    preauthenticated: bool = False,
+    reason: str = "",
+) -> Assessment:
+    """Record a whole administration in one call, as a draft, completed or signed assessment.
+
+    What is stored is what ``assessment_start`` → ``assessment_save`` → ``assessment_complete`` →
+    ``assessment_sign`` store (the same checks, scoring and normal form), written in one transaction
+    as one row with its audit entries: a ``create`` entry with the instrument, the context, every item
+    response and the result, and for a signed assessment a ``sign`` entry. Nothing is written when
+    any check fails. The values the instrument takes from the patient's record (sex, age on the
+    visit date) are filled in when ``context`` does not give them, as ``assessment_start`` does for
+    the form. A completed or signed assessment needs every item answered or not tested; a draft
+    may miss items. ``reason`` (e.g. where an import came from) is kept on the audit entries.
+
+    Signing (``status="signed"``) needs a clinician of the patient's center, authenticated:
+
+    * ``password``: the signer's password, checked as ``assessment_sign`` checks it (a password,
+      when given, is always checked);
+    * ``preauthenticated=True`` (exactly ``True``), without a password: only for trusted code
+      running on the server that authenticated the signer itself, such as ``qadam demo`` or an
+      import started by the operator on the command line. Never set it from anything a request
+      carries: a web or API client signs with the password, or through ``assessment_sign``.
+
+    The ``sign`` entry says which it was: ``changes["authentication"]`` is ``[None, "password"]`` or
+    ``[None, "preauthenticated"]``.
+    """
+    patient = _patient_of(visit)
+    ensure_permitted(user=by, patient=patient)
+    raise_if_any({"status": _recordable_status_problems(status), "reason": text_problems(reason)})
+    signing = status == Status.SIGNED
+    if signing:
+        ensure_permitted(user=by, patient=patient, allowed=can_sign)
+        authentication = _authenticate_signer(by, password, preauthenticated)
+    definition = _definition(instrument)
+    if isinstance(context, Mapping):
+        context = {**_context_from_patient(definition, patient, visit.visit_date), **context}
+    scoring = _score(definition.code, responses, context)
+    if status != Status.DRAFT:
+        _require_no_missing(scoring.result)
+    assessment = Assessment(
+        visit=visit,
+        instrument=definition.code,
+        instrument_version=definition.version,
+        context=None,
+        status=status,
+        rater=by,
+        assessed_on=visit.visit_date,
+        signed_by=by if signing else None,
+        signed_at=timezone.now() if signing else None,
+    )
+    changes = {"instrument": [None, definition.code], "instrument_version": [None, definition.version]}
+    changes.update(_store(assessment, scoring))
+    changes["status"] = [None, Status.COMPLETED if signing else status]
+    events = [AuditEvent(Action.CREATE, obj=assessment, patient=patient, changes=changes, reason=reason)]
+    if signing:
+        signature = {
+            "status": [Status.COMPLETED, Status.SIGNED],
+            "signed_by": [None, by.get_username()],
+            "authentication": [None, authentication],
+        }
+        events.append(AuditEvent(Action.SIGN, obj=assessment, patient=patient, changes=signature, reason=reason))
+    with transaction.atomic():
+        assessment.save(force_insert=True)
+        audit_record_many(actor=by, events=events)
+    return assessment
+
+
+def _recordable_status_problems(status: Any) -> list[Message]:
+    if status in RECORDABLE_STATUSES:
+        return []
+    return [
+        Message(
+            "choice_invalid",
+            _("Choose one of: %(allowed)s. Got “%(value)s” instead."),
+            {"allowed": ", ".join(RECORDABLE_STATUSES), "value": status},
+        )
+    ]
+
+
+def _authenticate_signer(by: Any, password: str | None, preauthenticated: bool) -> str:
+    if password is None and preauthenticated is True:
+        return "preauthenticated"
+    _check_password(by, password)
+    return "password"
 
 
 def assessment_amend(
@@ -200,13 +307,10 @@ def assessment_amend(
     Amending again before the new signature changes the pending amendment; the revision still holds
     the last signed version.
     """
-    patient = _patient_of(assessment.visit)
-    ensure_visible(viewer=by, patient=patient)
-    if not can_sign(by, patient.center):
-        raise NotAllowed(params={"center": patient.center.code})
+    ensure_permitted(user=by, patient=_patient_of_assessment(assessment), allowed=can_sign)
     raise_if_any({"reason": reason_problems(reason)})
     with transaction.atomic():
-        locked = _lock(assessment, expected_version)
+        locked = _lock(by, assessment, expected_version, allowed=can_sign)
         _require_status(locked, {Status.SIGNED, Status.AMENDED})
         scoring = _score(locked.instrument, responses, context)
         _require_no_missing(scoring.result)
@@ -223,8 +327,10 @@ def assessment_amend(
         locked.status = Status.AMENDED
         locked.signed_by = None
         locked.signed_at = None
-        _save(locked)
-        audit_record(actor=by, action=Action.AMEND, obj=locked, patient=patient, changes=changes, reason=reason)
+        _save(locked, *SCORED_FIELDS, "status", *SIGNATURE_FIELDS)
+        audit_record(
+            actor=by, action=Action.AMEND, obj=locked, patient=locked.visit.patient, changes=changes, reason=reason
+        )
     return locked
 
 
@@ -266,16 +372,30 @@ def assessment_preview(*, instrument: str, responses: Mapping[str, Any], context
 
 
 def _patient_of(visit: Visit) -> Patient:
-    return Patient.objects.select_related("center").get(pk=visit.patient_id)
+    """The visit's patient with its center: as the caller loaded it, or read once."""
+    if Visit.patient.is_cached(visit) and Patient.center.is_cached(visit.patient):
+        return visit.patient
+    patient = Patient.objects.select_related("center").get(pk=visit.patient_id)
+    visit.patient = patient
+    return patient
 
 
-def _require_writer(by: Any, patient: Patient) -> None:
-    if not can_write_clinical(by, patient.center):
-        raise NotAllowed(params={"center": patient.center.code})
+def _patient_of_assessment(assessment: Assessment) -> Patient:
+    if Assessment.visit.is_cached(assessment):
+        return _patient_of(assessment.visit)
+    visit = Visit.objects.select_related("patient__center").get(pk=assessment.visit_id)
+    return visit.patient
 
 
-def _lock(assessment: Assessment, expected_version: int | None) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _lock(by: Any, assessment: Assessment, expected_version: int | None, *, allowed=can_write_clinical) -> Assessment:
+    """Lock the assessment's row (with its visit, patient and center, read in the same query), check
+    access again on them, then the version the caller expects."""
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("visit__patient__center")
+        .get(pk=assessment.pk)
+    )
+    ensure_permitted(user=by, patient=locked.visit.patient, allowed=allowed)
     if expected_version is not None and locked.row_version != expected_version:
         raise Conflict(params={"expected": expected_version, "current": locked.row_version})
     return locked
@@ -341,6 +461,6 @@ def _store(assessment: Assessment, scoring: Any) -> dict[str, list]:
     return changes
 
 
-def _save(assessment: Assessment) -> None:
+def _save(assessment: Assessment, *fields: str) -> None:
     assessment.row_version += 1
-    assessment.save()
+    assessment.save(update_fields=[*fields, "row_version", "updated_at"])

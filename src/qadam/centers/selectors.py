@@ -11,6 +11,13 @@ its own. The rules (see docs/registry.md):
 * the coordinator of the patient's center and registry managers read the patient's audit trail;
 * superusers and administrators manage reference data and users in the Django admin; being a
   superuser gives no access to patient records by itself.
+
+A user's roles are read from the database once per user object and kept on it, the way Django's
+own ``ModelBackend`` keeps ``_perm_cache``: the web app loads a fresh user for every request, so a
+request sees the roles as they were when it started and a changed membership counts from the next
+request on. ``membership_grant`` and ``membership_revoke`` forget the roles of the user objects they
+are given; code that changes memberships otherwise and keeps using the same user object calls
+``forget_roles``. Whether a user is active is always read from the object itself.
 """
 
 from __future__ import annotations
@@ -29,8 +36,31 @@ SIGNERS = frozenset({Role.CLINICIAN})
 AUDIT_READERS = frozenset({Role.COORDINATOR})
 
 
+ROLES_ATTRIBUTE = "_qadam_roles_by_center"
+
+
 def _active(user: User | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def roles_by_center(user: User | None) -> dict[int, frozenset[str]]:
+    """Return {center id: roles} of an active user (one query per user object, then kept on it)."""
+    if not _active(user):
+        return {}
+    cached = user.__dict__.get(ROLES_ATTRIBUTE)
+    if cached is None:
+        grouped: dict[int, set[str]] = {}
+        for center_id, role in Membership.objects.filter(user=user).values_list("center_id", "role"):
+            grouped.setdefault(center_id, set()).add(role)
+        cached = {center_id: frozenset(roles) for center_id, roles in grouped.items()}
+        user.__dict__[ROLES_ATTRIBUTE] = cached
+    return cached
+
+
+def forget_roles(user: User | None) -> None:
+    """Drop the roles kept on this user object, so the next check reads them again."""
+    if user is not None:
+        user.__dict__.pop(ROLES_ATTRIBUTE, None)
 
 
 def memberships_of(user: User | None) -> QuerySet[Membership]:
@@ -54,41 +84,52 @@ def centers_where(user: User | None, roles: Iterable[str]) -> QuerySet[Center]:
     return Center.objects.filter(memberships__user=user, memberships__role__in=list(roles)).distinct().order_by("name")
 
 
-def roles_for(user: User | None, center: Center | None) -> frozenset[str]:
-    """Return the user's roles in ``center``."""
-    if not _active(user) or center is None:
+def roles_for(user: User | None, center: Center | int | None) -> frozenset[str]:
+    """Return the user's roles in ``center`` (a center or its id)."""
+    if center is None:
         return frozenset()
-    return frozenset(Membership.objects.filter(user=user, center=center).values_list("role", flat=True))
+    center_id = center.pk if isinstance(center, Center) else center
+    return roles_by_center(user).get(center_id, frozenset())
+
+
+def _holds_anywhere(user: User | None, role: str) -> bool:
+    return any(role in roles for roles in roles_by_center(user).values())
 
 
 def is_registry_manager(user: User | None) -> bool:
     """Return True if the user is a registry manager in at least one center."""
-    return _active(user) and Membership.objects.filter(user=user, role=Role.REGISTRY_MANAGER).exists()
+    return _holds_anywhere(user, Role.REGISTRY_MANAGER)
 
 
 def is_administrator(user: User | None) -> bool:
     """Return True for superusers and users holding the administrator role somewhere."""
     if not _active(user):
         return False
-    return bool(user.is_superuser) or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+    return bool(user.is_superuser) or _holds_anywhere(user, Role.ADMINISTRATOR)
 
 
-def can_view_center(user: User | None, center: Center) -> bool:
+def can_view_center(user: User | None, center: Center | int) -> bool:
     """Return True if the user sees this center's patients with their identities."""
     return bool(roles_for(user, center))
 
 
-def can_write_clinical(user: User | None, center: Center) -> bool:
+def can_see_patients(user: User | None, center: Center | int) -> bool:
+    """Return True if the user sees the records of ``center``'s patients (identities aside): any role
+    there, or registry manager anywhere. The same rule as ``patients.selectors.patients_visible_to``."""
+    return bool(roles_for(user, center)) or is_registry_manager(user)
+
+
+def can_write_clinical(user: User | None, center: Center | int) -> bool:
     """Return True if the user may register patients and record clinical data in ``center``."""
     return bool(roles_for(user, center) & CLINICAL_WRITERS)
 
 
-def can_sign(user: User | None, center: Center) -> bool:
+def can_sign(user: User | None, center: Center | int) -> bool:
     """Return True if the user may sign and amend assessments of ``center``'s patients."""
     return bool(roles_for(user, center) & SIGNERS)
 
 
-def can_read_audit(user: User | None, center: Center) -> bool:
+def can_read_audit(user: User | None, center: Center | int) -> bool:
     """Return True if the user may read the audit trail of ``center``'s patients."""
     return bool(roles_for(user, center) & AUDIT_READERS) or is_registry_manager(user)
 

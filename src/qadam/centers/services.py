@@ -21,7 +21,7 @@ from qadam.core.exceptions import Invalid, Message, NotAllowed
 from qadam.core.validation import choice_problems, raise_if_any, text_problems
 
 from .models import Center, Kind, Language, Membership, Region, Role, UserProfile
-from .selectors import is_administrator
+from .selectors import forget_roles, is_administrator
 
 
 def _require_administrator(by: Any) -> None:
@@ -129,6 +129,7 @@ def membership_grant(*, by: Any = None, user: Any, center: Center, role: str) ->
                 obj=membership,
                 changes={"user": [None, user.get_username()], "center": [None, center.code], "role": [None, role]},
             )
+    forget_roles(user)
     return membership
 
 
@@ -143,6 +144,7 @@ def membership_revoke(*, by: Any = None, membership: Membership) -> None:
         }
         audit_record(actor=by, action=Action.DELETE, obj=membership, changes=changes)
         membership.delete()
+    forget_roles(membership.user)
 
 
 def user_language_set(*, user: Any, language: str) -> UserProfile:

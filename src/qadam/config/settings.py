@@ -115,6 +115,15 @@ def data_dir() -> Path:
     return Path(os.environ.get("QADAM_DATA_DIR") or "qadam-data").expanduser().resolve()
 
 
+# Write-ahead log: readers never wait for the writer, and a commit appends to the log instead of
+# rewriting pages through a rollback journal. synchronous=NORMAL syncs the log at checkpoints rather
+# than at every commit: still never corrupt, though a power cut (not a crash of the process) may
+# lose the last transactions. Both are the SQLite documentation's advice for an embedded
+# application database (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
+# WAL needs the data folder on a local file system (not a network share).
+SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+
+
 def database_config() -> dict:
     """Return the default database: ``QADAM_DATABASE_URL`` or SQLite inside the data folder."""
     url = os.environ.get("QADAM_DATABASE_URL", "").strip()
@@ -129,8 +138,14 @@ def database_config() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(data_dir() / "qadam.sqlite3"),
-        # Wait for a concurrent writer instead of failing at once; SQLite serialises writes.
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        "OPTIONS": {
+            # Busy timeout: wait up to 20 s for a concurrent writer instead of failing at once (SQLite
+            # serialises writes); IMMEDIATE takes the write lock when a transaction starts, so two
+            # writers never deadlock upgrading a read lock.
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": SQLITE_PRAGMAS,
+        },
     }
 
 

@@ -4,14 +4,18 @@ Nothing is written around the services: every center, user, patient, diagnosis, 
 assessment goes through the same functions the web pages call, so the demo database carries a
 complete, verifiable audit chain, and anything the services refuse would fail the load.
 
-Each patient is loaded in one transaction (a failure leaves no half-loaded patient).
+Each patient is loaded in one transaction (a failure leaves no half-loaded patient). Each assessment
+is recorded whole with ``assessment_record`` (one row and its ``create`` and ``sign`` audit entries),
+as an import would; amendments then go through ``assessment_amend`` and ``assessment_sign`` as on the
+assessment page.
 
-Signing: ``assessment_sign`` re-checks the signer's password for every signature, as it must. With
+Signing: every signature re-checks the signer's password, as on the assessment page. With
 Django's default hasher (PBKDF2, one million iterations) that costs about a second per signature,
 i.e. hours for the demo's thousands of signed assessments. While loading, the demo accounts
 therefore use Django's fast MD5 hasher (the one Django recommends for tests); when the load ends,
-their passwords are stored again with the default hasher. The passwords are public demo passwords
-either way, and every signature is still checked and audited.
+their passwords are stored again with the default hasher, hashed on other threads while the
+patients load (PBKDF2 releases the GIL). The passwords are public demo passwords either way, and
+every signature is still checked and audited.
 """
 
 from __future__ import annotations
@@ -24,18 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
 from django.test.utils import override_settings
 
-from qadam.assessments.services import (
-    assessment_amend,
-    assessment_complete,
-    assessment_save,
-    assessment_sign,
-    assessment_start,
-    visit_create,
-)
+from qadam.assessments.services import assessment_amend, assessment_record, assessment_sign, visit_create
 from qadam.audit.models import Action, AuditEntry
 from qadam.audit.services import audit_record
 from qadam.centers.models import Center, Role
@@ -94,7 +91,11 @@ def load_cohort(cohort: DemoCohort, *, progress: Callable[[int, int], None] | No
     """Create the demo centers and users, then every patient of ``cohort`` through the services."""
     started = time.perf_counter()
     audit_before = AuditEntry.objects.count()
-    with _fast_password_checks():
+    default_hasher = get_hasher("default")
+    with ThreadPoolExecutor() as pool, _fast_password_checks():
+        slow_hashes = {
+            name: pool.submit(make_password, demo_password(name), hasher=default_hasher) for name in demo_usernames()
+        }
         centers = {c.code: _center(c) for c in cohort.centers}
         users = _users(centers)
         raters = {code: users[_rater_name(code)] for code in centers}
@@ -103,7 +104,7 @@ def load_cohort(cohort: DemoCohort, *, progress: Callable[[int, int], None] | No
                 _load_patient(patient, centers[patient.center], raters[patient.center])
             if progress is not None:
                 progress(number, len(cohort.patients))
-    _store_passwords_with_default_hasher(users.values())
+        _store_passwords(users, {name: future.result() for name, future in slow_hashes.items()})
     return LoadReport(
         centers=len(centers),
         users=len(users),
@@ -126,13 +127,9 @@ def _fast_password_checks() -> Iterator[None]:
         yield
 
 
-def _store_passwords_with_default_hasher(users) -> None:
-    users = list(users)
-    # PBKDF2 releases the GIL, so the accounts are hashed side by side.
-    with ThreadPoolExecutor() as pool:
-        hashes = list(pool.map(lambda user: make_password(demo_password(user.get_username())), users))
-    for user, encoded in zip(users, hashes, strict=True):
-        user.password = encoded
+def _store_passwords(users: dict[str, Any], hashes: dict[str, str]) -> None:
+    for name, user in users.items():
+        user.password = hashes[name]
         user.save(update_fields=["password"])
 
 
@@ -228,22 +225,18 @@ def _load_patient(demo: DemoPatient, center: Center, rater: Any) -> Patient:
 
 def _load_assessment(demo: DemoAssessment, visit, rater: Any) -> None:
     password = demo_password(rater.get_username())
-    assessment = assessment_start(by=rater, visit=visit, instrument=demo.instrument)
-    assessment = assessment_save(
+    signed = demo.status == "signed"
+    assessment = assessment_record(
         by=rater,
-        assessment=assessment,
+        visit=visit,
+        instrument=demo.instrument,
         responses=demo.responses,
         context=demo.context,
-        expected_version=assessment.row_version,
+        status=demo.status,
+        password=password if signed else None,
     )
-    if demo.status == "draft":
+    if not signed:
         return
-    assessment = assessment_complete(by=rater, assessment=assessment, expected_version=assessment.row_version)
-    if demo.status == "completed":
-        return
-    assessment = assessment_sign(
-        by=rater, assessment=assessment, password=password, expected_version=assessment.row_version
-    )
     amendment = demo.amendment
     if amendment is None:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from qadam.centers.selectors import (
     CLINICAL_WRITERS,
     can_read_audit,
+    can_see_patients,
     can_sign,
     can_view_center,
     can_write_clinical,
@@ -26,7 +28,7 @@ from qadam.centers.selectors import (
     centers_where,
     is_registry_manager,
 )
-from qadam.core.exceptions import NotVisible
+from qadam.core.exceptions import NotAllowed, NotVisible
 
 from .iin import normalise_iin
 from .models import Consent, Diagnosis, Icd10Code, Patient, PatientIdentity, SmaGenetics, SmaStatus
@@ -54,6 +56,20 @@ def ensure_visible(*, viewer: Any, patient: Patient) -> None:
     """Raise ``NotVisible`` unless the viewer may see ``patient``."""
     if not patients_visible_to(viewer).filter(pk=patient.pk).exists():
         raise NotVisible(params={"registry_id": patient.registry_id})
+
+
+def ensure_permitted(*, user: Any, patient: Patient, allowed: Callable[[Any, int], bool] = can_write_clinical) -> None:
+    """Raise ``NotVisible`` unless the user sees ``patient``, then ``NotAllowed`` unless ``allowed(user,
+    center id)`` (by default: writes clinical data there).
+
+    Decided on the patient's ``center_id`` as loaded, from the user's roles (no query once they are
+    known). The write services check again on the row they lock or update in their transaction, so
+    a patient moved to another center meanwhile is judged by where it is.
+    """
+    if not can_see_patients(user, patient.center_id):
+        raise NotVisible(params={"registry_id": patient.registry_id})
+    if not allowed(user, patient.center_id):
+        raise NotAllowed(params={"center": patient.center.code})
 
 
 def identity_visible(*, viewer: Any, patient: Patient) -> bool:

@@ -1,4 +1,11 @@
-"""Writing patient records. Every function checks access, validates, writes and audits atomically."""
+"""Writing patient records. Every function checks access, validates, writes and audits atomically.
+
+Access is decided from the acting user's roles, read once per user object
+(``qadam.centers.selectors``), on the patient's center as loaded; inside the transaction the patient's
+row is updated (``updated_at``, which also locks it until the commit) only while the patient is still
+at that center, so a record moved meanwhile is judged again by where it is now. The audit entries
+are appended last, in one batch, so the chain head is locked only for the insert and the commit.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qadam.audit.models import Action
-from qadam.audit.services import audit_record
+from qadam.audit.services import AuditEvent, audit_record, audit_record_many
 from qadam.centers.models import Center
 from qadam.centers.selectors import can_write_clinical
-from qadam.core.exceptions import Conflict, Invalid, InvalidState, Message, NotAllowed
+from qadam.core.exceptions import Conflict, Invalid, InvalidState, Message, NotAllowed, NotVisible
 from qadam.core.validation import (
     choice_problems,
     date_problems,
@@ -38,20 +45,30 @@ from .models import (
     SmaType,
     Smn1Status,
 )
-from .selectors import ensure_visible, patient_get
+from .selectors import ensure_permitted, patient_get
 
 # Crockford's Base32 without I, L, O, U: nothing a reader can confuse when a registry id is read aloud.
 REGISTRY_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 IDENTITY_FIELDS = ("full_name", "iin")
 DEMOGRAPHIC_FIELDS = ("birth_date", "sex", "center")
 FULL_NAME_MAX = 200
+REGISTRY_ID_ATTEMPTS = 20
+
+
+def random_registry_id() -> str:
+    """Return a pseudonym such as ``KZ-7Q4M-2XD9`` (random: it encodes nothing about the person).
+
+    32**8 (about 10**12) ids: a clash is so rare that the unique index decides, and registration
+    simply draws again (``patient_register``).
+    """
+    body = "".join(secrets.choice(REGISTRY_ID_ALPHABET) for _ in range(8))
+    return f"KZ-{body[:4]}-{body[4:]}"
 
 
 def new_registry_id() -> str:
-    """Return an unused pseudonym such as ``KZ-7Q4M-2XD9`` (random: it encodes nothing about the person)."""
-    for _attempt in range(20):
-        body = "".join(secrets.choice(REGISTRY_ID_ALPHABET) for _ in range(8))
-        candidate = f"KZ-{body[:4]}-{body[4:]}"
+    """Return an unused pseudonym (checked against the registry; registration itself needs no check)."""
+    for _attempt in range(REGISTRY_ID_ATTEMPTS):
+        candidate = random_registry_id()
         if not Patient.objects.filter(registry_id=candidate).exists():
             return candidate
     raise RuntimeError("No unused registry id found in 20 attempts; the id space is unexpectedly full.")
@@ -62,10 +79,25 @@ def _require_writer(user: Any, center: Center) -> None:
         raise NotAllowed(params={"center": center.code})
 
 
-def _touch(patient: Patient) -> None:
-    # Recent activity on a sub-record moves the patient up the "recent" lists without bumping the
-    # demographic row_version (a new diagnosis must not conflict with an edit of the birth date).
-    Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
+def claim_patient(by: Any, patient: Patient) -> Patient:
+    """Inside a transaction: mark ``patient`` as just changed and return the row as it now stands.
+
+    Recent activity on a sub-record moves the patient up the "recent" lists without bumping the
+    demographic row_version (a new diagnosis must not conflict with an edit of the birth date). The
+    UPDATE locks the patient's row until the commit and matches only while the patient is still at
+    the center the access check used; if it moved, the row is read again and the check repeated.
+    """
+    now = timezone.now()
+    if Patient.objects.filter(pk=patient.pk, center_id=patient.center_id).update(updated_at=now):
+        patient.updated_at = now
+        return patient
+    current = Patient.objects.select_for_update(of=("self",)).select_related("center").filter(pk=patient.pk).first()
+    if current is None:
+        raise NotVisible(params={"registry_id": patient.registry_id})
+    ensure_permitted(user=by, patient=current)
+    Patient.objects.filter(pk=current.pk).update(updated_at=now)
+    current.updated_at = now
+    return current
 
 
 def mask_iin(iin: str) -> str:
@@ -121,34 +153,52 @@ def patient_register(
             **_identity_problems(full_name, iin),
         }
     )
-    try:
-        with transaction.atomic():
-            patient = Patient.objects.create(
-                registry_id=new_registry_id(), center=center, birth_date=birth_date, sex=sex
-            )
-            audit_record(
-                actor=by,
-                action=Action.CREATE,
-                obj=patient,
+    for _attempt in range(REGISTRY_ID_ATTEMPTS):
+        registry_id = random_registry_id()
+        try:
+            with transaction.atomic():
+                return _insert_patient(by, registry_id, center, birth_date, sex, full_name, iin, reason)
+        except IntegrityError:
+            # The unique indexes decide (two registrations can race); the whole registration rolled back.
+            if iin and PatientIdentity.objects.filter(iin=iin).exists():
+                raise _iin_taken(iin) from None
+            if not Patient.objects.filter(registry_id=registry_id).exists():
+                raise
+    raise RuntimeError("No unused registry id found in 20 attempts; the id space is unexpectedly full.")
+
+
+def _insert_patient(
+    by: Any,
+    registry_id: str,
+    center: Center,
+    birth_date: datetime.date,
+    sex: str,
+    full_name: str,
+    iin: str,
+    reason: str,
+) -> Patient:
+    patient = Patient.objects.create(registry_id=registry_id, center=center, birth_date=birth_date, sex=sex)
+    events = [
+        AuditEvent(
+            Action.CREATE,
+            obj=patient,
+            patient=patient,
+            changes={"center": [None, center.code], "birth_date": [None, birth_date], "sex": [None, sex]},
+            reason=reason,
+        )
+    ]
+    if full_name or iin:
+        identity = PatientIdentity.objects.create(patient=patient, full_name=full_name, iin=iin)
+        events.append(
+            AuditEvent(
+                Action.CREATE,
+                obj=identity,
                 patient=patient,
-                changes={"center": [None, center.code], "birth_date": [None, birth_date], "sex": [None, sex]},
+                changes={f: [None, _masked(f, getattr(identity, f))] for f in IDENTITY_FIELDS},
                 reason=reason,
             )
-            if full_name or iin:
-                identity = PatientIdentity.objects.create(patient=patient, full_name=full_name, iin=iin)
-                audit_record(
-                    actor=by,
-                    action=Action.CREATE,
-                    obj=identity,
-                    patient=patient,
-                    changes={f: [None, _masked(f, getattr(identity, f))] for f in IDENTITY_FIELDS},
-                    reason=reason,
-                )
-    except IntegrityError:
-        # The unique index decides (two registrations can race); the whole registration rolled back.
-        if iin and PatientIdentity.objects.filter(iin=iin).exists():
-            raise _iin_taken(iin) from None
-        raise
+        )
+    audit_record_many(actor=by, events=events)
     return patient
 
 
@@ -161,8 +211,7 @@ def patient_update(*, by: Any, patient: Patient, expected_version: int, reason: 
     unknown = set(fields) - set(DEMOGRAPHIC_FIELDS) - set(IDENTITY_FIELDS)
     if unknown:
         raise TypeError(f"patient_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    ensure_permitted(user=by, patient=patient)
     if "iin" in fields:
         fields["iin"] = normalise_iin(fields["iin"] or "")
     if isinstance(fields.get("full_name"), str):
@@ -170,8 +219,8 @@ def patient_update(*, by: Any, patient: Patient, expected_version: int, reason: 
     raise_if_any(_update_problems(by, fields, reason))
     try:
         with transaction.atomic():
-            locked = Patient.objects.select_for_update().select_related("center").get(pk=patient.pk)
-            _require_writer(by, locked.center)
+            locked = Patient.objects.select_for_update(of=("self",)).select_related("center").get(pk=patient.pk)
+            ensure_permitted(user=by, patient=locked)
             if locked.row_version != expected_version:
                 raise Conflict(params={"expected": expected_version, "current": locked.row_version})
             changes = _apply_demographics(locked, fields)
@@ -262,8 +311,7 @@ def diagnosis_add(
     note: str = "",
 ) -> Diagnosis:
     """Add a diagnosis; a new primary diagnosis makes the previous primary one secondary."""
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    ensure_permitted(user=by, patient=patient)
     code = icd10.code if isinstance(icd10, Icd10Code) else str(icd10 or "").strip().upper()
     icd10_row = Icd10Code.objects.filter(code=code).first()
     raise_if_any(
@@ -274,28 +322,38 @@ def diagnosis_add(
         }
     )
     with transaction.atomic():
+        patient = claim_patient(by, patient)
+        events = []
         if is_primary:
-            for previous in Diagnosis.objects.select_for_update().filter(patient=patient, is_primary=True):
-                previous.is_primary = False
-                previous.save(update_fields=["is_primary"])
-                audit_record(
-                    actor=by, action=Action.UPDATE, obj=previous, patient=patient, changes={"is_primary": [True, False]}
+            previous = Diagnosis.objects.filter(patient=patient, is_primary=True)
+            for pk in previous.values_list("pk", flat=True):
+                events.append(
+                    AuditEvent(
+                        Action.UPDATE,
+                        object_type=Diagnosis._meta.label_lower,
+                        object_id=str(pk),
+                        patient=patient,
+                        changes={"is_primary": [True, False]},
+                    )
                 )
+            if events:
+                previous.update(is_primary=False)
         diagnosis = Diagnosis.objects.create(
             patient=patient, icd10=icd10_row, diagnosed_on=diagnosed_on, is_primary=bool(is_primary), note=note
         )
-        audit_record(
-            actor=by,
-            action=Action.CREATE,
-            obj=diagnosis,
-            patient=patient,
-            changes={
-                "icd10": [None, code],
-                "diagnosed_on": [None, diagnosed_on],
-                "is_primary": [None, bool(is_primary)],
-            },
+        events.append(
+            AuditEvent(
+                Action.CREATE,
+                obj=diagnosis,
+                patient=patient,
+                changes={
+                    "icd10": [None, code],
+                    "diagnosed_on": [None, diagnosed_on],
+                    "is_primary": [None, bool(is_primary)],
+                },
+            )
         )
-        _touch(patient)
+        audit_record_many(actor=by, events=events)
     return diagnosis
 
 
@@ -313,8 +371,7 @@ def sma_genetics_set(
     reason: str = "",
 ) -> SmaGenetics:
     """Record or correct the SMA genetics of a patient (SMN1 status, SMN2 copy number 0–8)."""
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    ensure_permitted(user=by, patient=patient)
     raise_if_any(
         {
             "smn1_status": choice_problems(smn1_status, Smn1Status),
@@ -324,6 +381,7 @@ def sma_genetics_set(
         }
     )
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         genetics = SmaGenetics.objects.select_for_update().filter(patient=patient).first()
         new = {"smn1_status": smn1_status, "smn2_copies": smn2_copies, "tested_on": tested_on}
         if genetics is None:
@@ -341,11 +399,10 @@ def sma_genetics_set(
             if changes:
                 for k, v in new.items():
                     setattr(genetics, k, v)
-                genetics.save()
+                genetics.save(update_fields=list(new))
                 audit_record(
                     actor=by, action=Action.UPDATE, obj=genetics, patient=patient, changes=changes, reason=reason
                 )
-        _touch(patient)
     return genetics
 
 
@@ -367,8 +424,7 @@ def sma_status_add(
     *, by: Any, patient: Patient, recorded_on: datetime.date, sma_type: str, functional_status: str
 ) -> SmaStatus:
     """Record the SMA type and functional status on a date (the latest record is the current one)."""
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    ensure_permitted(user=by, patient=patient)
     raise_if_any(
         {
             "recorded_on": date_problems(recorded_on, not_before=patient.birth_date),
@@ -377,6 +433,7 @@ def sma_status_add(
         }
     )
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         status = SmaStatus.objects.create(
             patient=patient, recorded_on=recorded_on, sma_type=sma_type, functional_status=functional_status
         )
@@ -391,14 +448,12 @@ def sma_status_add(
                 "functional_status": [None, functional_status],
             },
         )
-        _touch(patient)
     return status
 
 
 def consent_record(*, by: Any, patient: Patient, kind: str, given_on: datetime.date, note: str = "") -> Consent:
     """Record a consent the patient (or guardian) gave on ``given_on``."""
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    ensure_permitted(user=by, patient=patient)
     raise_if_any(
         {
             "kind": choice_problems(kind, ConsentKind),
@@ -407,6 +462,7 @@ def consent_record(*, by: Any, patient: Patient, kind: str, given_on: datetime.d
         }
     )
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         consent = Consent.objects.create(patient=patient, kind=kind, given_on=given_on, note=note)
         audit_record(
             actor=by,
@@ -415,16 +471,15 @@ def consent_record(*, by: Any, patient: Patient, kind: str, given_on: datetime.d
             patient=patient,
             changes={"kind": [None, kind], "given_on": [None, given_on]},
         )
-        _touch(patient)
     return consent
 
 
 def consent_withdraw(*, by: Any, consent: Consent, withdrawn_on: datetime.date, reason: str = "") -> Consent:
     """Record that a consent was withdrawn on ``withdrawn_on`` (the consent row is kept)."""
-    patient = Patient.objects.select_related("center").get(pk=consent.patient_id)
-    ensure_visible(viewer=by, patient=patient)
-    _require_writer(by, patient.center)
+    patient = _patient_of_consent(consent)
+    ensure_permitted(user=by, patient=patient)
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         if locked.withdrawn_on is not None:
             raise InvalidState(
@@ -448,5 +503,11 @@ def consent_withdraw(*, by: Any, consent: Consent, withdrawn_on: datetime.date, 
             changes={"withdrawn_on": [None, withdrawn_on]},
             reason=reason,
         )
-        _touch(patient)
     return locked
+
+
+def _patient_of_consent(consent: Consent) -> Patient:
+    # The consent's patient as already loaded (with its center), or read once.
+    if Consent.patient.is_cached(consent) and Patient.center.is_cached(consent.patient):
+        return consent.patient
+    return Patient.objects.select_related("center").get(pk=consent.patient_id)
