@@ -11,7 +11,8 @@ Operations (each one service call or chain of calls, exactly as the web pages an
 For each: p50 / p95 / p99 latency of one operation, operations per second (sequential in one process,
 or summed over ``--clients`` processes writing at the same time), and the number of SQL queries one
 operation makes (``CaptureQueriesContext`` over a separate sample, so the capture does not slow the
-timed run). Every run ends with ``audit_verify`` over the whole chain the run wrote.
+timed run), and the CPU time the writing process spent per operation (steadier than latency on a
+shared machine). Every run ends with ``audit_verify`` over the whole chain the run wrote.
 
 Bounded in count and time: at most ``--count`` operations per operation kind and client, and no
 new operation is started after ``--seconds``.
@@ -240,11 +241,15 @@ def available(name: str) -> bool:
 # --------------------------------------------------------------------------- measuring
 
 
-def timed_run(fx: Fixture, name: str, count: int, seconds: float) -> tuple[list[float], float]:
-    """Run ``name`` up to ``count`` times or until ``seconds`` pass; return latencies and wall time."""
+def timed_run(fx: Fixture, name: str, count: int, seconds: float) -> tuple[list[float], float, float]:
+    """Run ``name`` up to ``count`` times or until ``seconds`` pass; return latencies, wall and CPU time.
+
+    The CPU time is this process's only (Python, Django, the driver; SQLite's work too, since it runs
+    inside the process; not PostgreSQL's server processes). It depends far less than latency on
+    whatever else the machine is doing."""
     operation = OPERATION_FUNCTIONS[name]
     latencies = []
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     deadline = started + seconds
     for _ in range(count):
         t0 = time.perf_counter()
@@ -252,7 +257,7 @@ def timed_run(fx: Fixture, name: str, count: int, seconds: float) -> tuple[list[
         latencies.append(time.perf_counter() - t0)
         if t0 > deadline:
             break
-    return latencies, time.perf_counter() - started
+    return latencies, time.perf_counter() - started, time.process_time() - cpu_started
 
 
 def query_counts(fx: Fixture, name: str) -> list[int]:
@@ -287,8 +292,7 @@ def _client(tag: str, names: list[str], count: int, seconds: float, start, queue
     results = {}
     for name in names:
         start.wait()
-        latencies, wall = timed_run(fx, name, count, seconds)
-        results[name] = (latencies, wall)
+        results[name] = timed_run(fx, name, count, seconds)
     connections.close_all()
     queue.put(results)
 
@@ -302,8 +306,8 @@ def run(names: list[str], count: int, seconds: float, clients: int) -> dict:
     report = {name: {"queries": query_counts(fx, name)} for name in names}
     if clients == 1:
         for name in names:
-            latencies, wall = timed_run(fx, name, count, seconds)
-            report[name].update(latencies=latencies, wall=wall)
+            latencies, wall, cpu = timed_run(fx, name, count, seconds)
+            report[name].update(latencies=latencies, wall=wall, cpu=cpu)
         return report
     connections.close_all()
     context = multiprocessing.get_context("fork")
@@ -319,7 +323,11 @@ def run(names: list[str], count: int, seconds: float, clients: int) -> dict:
     for name in names:
         latencies = [x for result in results for x in result[name][0]]
         # Throughput of concurrent clients: all operations over the longest client's wall time.
-        report[name].update(latencies=latencies, wall=max(result[name][1] for result in results))
+        report[name].update(
+            latencies=latencies,
+            wall=max(result[name][1] for result in results),
+            cpu=sum(result[name][2] for result in results),
+        )
     return report
 
 
@@ -334,6 +342,7 @@ def summarise(report: dict, clients: int) -> dict:
             "p50_ms": percentile(latencies, 50) * 1000,
             "p95_ms": percentile(latencies, 95) * 1000,
             "p99_ms": percentile(latencies, 99) * 1000,
+            "cpu_ms": data["cpu"] / len(latencies) * 1000,
             "queries": statistics.median(data["queries"]),
             "queries_max": max(data["queries"]),
         }
@@ -374,12 +383,15 @@ def main() -> int:
         print(json.dumps({"database": vendor, "audit_ok": verify.ok, "operations": summary}, indent=2))
     else:
         print(f"{vendor}, Python {platform.python_version()}, {os.cpu_count()} CPUs, {args.clients} client(s)")
-        header = f"{'operation':<18} {'ops':>5} {'ops/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>8}"
+        header = (
+            f"{'operation':<18} {'ops':>5} {'ops/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'cpu ms':>7} {'queries':>8}"
+        )
         print(header)
         for name, row in summary.items():
             print(
                 f"{name:<18} {row['operations']:>5} {row['per_second']:>8.1f} {row['p50_ms']:>8.2f} "
-                f"{row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['queries']:>8g}"
+                f"{row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['cpu_ms']:>7.2f} {row['queries']:>8g}"
             )
         if skipped:
             print(f"not available: {', '.join(skipped)}")
