@@ -87,3 +87,9 @@ def test_a_value_the_score_needs_is_asked_first_and_named_in_words():
     assert [c.spec.name for c in form.context_first] == ["side"]
     assert "side" not in [c.spec.name for c in form.context]
     assert messages == ["Для подсчёта шкалы RULM нужно указать «Оцениваемая сторона»."]
+
+
+def test_every_domain_of_the_catalogue_has_a_heading():
+    from qadam.web.views.assessments import DOMAIN_LABELS
+
+    assert {instrument.domain for instrument in scales.INSTRUMENTS.values()} <= set(DOMAIN_LABELS)

@@ -34,10 +34,10 @@ from qadam.web.forms import AmendReasonForm, SignForm
 from qadam.web.guards import answers_errors, signed_in_or_sent_to_sign_in
 
 DOMAIN_LABELS = {
-    "sma": gettext_lazy("Spinal muscular atrophy and neuromuscular"),
+    "neuromuscular": gettext_lazy("Spinal muscular atrophy and neuromuscular"),
     "mg": gettext_lazy("Myasthenia gravis"),
     "stroke": gettext_lazy("Stroke"),
-    "rehab": gettext_lazy("Rehabilitation"),
+    "rehabilitation": gettext_lazy("Rehabilitation"),
     "pain": gettext_lazy("Pain"),
     "mood": gettext_lazy("Mood and quality of life"),
     "cognition": gettext_lazy("Cognition"),

@@ -3,6 +3,7 @@
  * - Move focus to the error summary when a form comes back with problems (GOV.UK pattern).
  * - An item is either answered or "not tested": choosing one clears the other, so the rater never
  *   sends both (the server would refuse it with a message).
+ * - A running total that cannot be updated says so in its panel.
  * - Goals (GAS): spare blank goals stay folded until "Add a goal"; the weight inputs follow the
  *   chosen weighting scheme; importance × difficulty shows the weight as it is chosen.
  */
@@ -10,6 +11,24 @@
   "use strict";
 
   var SCHEMES = ["unweighted", "importance_x_difficulty", "importance_1_4", "other"];
+
+  // The running total could not be fetched (the server refused the request or could not be
+  // reached): say so in the panel instead of leaving a stale total on screen.
+  function panelFailed(event) {
+    var panel = event.detail && event.detail.target;
+    if (!panel || !panel.dataset || !panel.dataset.failed) { return; }
+    var note = panel.querySelector("[data-panel-failed]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "q-score-panel__problems";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-panel-failed", "");
+      panel.insertBefore(note, panel.firstChild);
+    }
+    note.textContent = panel.dataset.failed;
+  }
+  document.addEventListener("htmx:responseError", panelFailed);
+  document.addEventListener("htmx:sendError", panelFailed);
 
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
