@@ -21,8 +21,20 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 
 
+# Exact types that are canonical as they are, or whose containers only need their items converted:
+# checked first because audit changes are mostly [old, new] lists of these (same result as below).
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def canonical_value(value: Any) -> Any:
     """Return ``value`` as plain JSON data that survives a round trip through SQLite and PostgreSQL."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list or kind is tuple:
+        return [canonical_value(v) for v in value]
+    if kind is dict:
+        return {str(k): canonical_value(v) for k, v in value.items()}
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, enum.Enum):
