@@ -190,3 +190,16 @@ def test_an_inactive_user_has_no_roles_even_when_they_were_read_before(world):
     assert roles_for(user, world.center_a) == {"clinician"}
     user.is_active = False
     assert roles_for(user, world.center_a) == frozenset() and not is_registry_manager(user)
+
+
+def test_roles_read_through_the_lazy_request_user_are_kept_on_the_user(world, django_assert_num_queries):
+    from django.utils.functional import SimpleLazyObject
+
+    user = get_user_model().objects.get(pk=world.coordinator_a.pk)
+    request_user = SimpleLazyObject(lambda: user)
+    assert roles_for(request_user, world.center_a) == {"coordinator"}
+    with django_assert_num_queries(0):
+        assert roles_for(user, world.center_a) == {"coordinator"}
+    forget_roles(request_user)
+    with django_assert_num_queries(1):
+        assert roles_for(user, world.center_a) == {"coordinator"}

@@ -47,20 +47,21 @@ def roles_by_center(user: User | None) -> dict[int, frozenset[str]]:
     """Return {center id: roles} of an active user (one query per user object, then kept on it)."""
     if not _active(user):
         return {}
-    cached = user.__dict__.get(ROLES_ATTRIBUTE)
+    # getattr/setattr, not __dict__: request.user is a lazy proxy that passes them to the user.
+    cached = getattr(user, ROLES_ATTRIBUTE, None)
     if cached is None:
         grouped: dict[int, set[str]] = {}
         for center_id, role in Membership.objects.filter(user=user).values_list("center_id", "role"):
             grouped.setdefault(center_id, set()).add(role)
         cached = {center_id: frozenset(roles) for center_id, roles in grouped.items()}
-        user.__dict__[ROLES_ATTRIBUTE] = cached
+        setattr(user, ROLES_ATTRIBUTE, cached)
     return cached
 
 
 def forget_roles(user: User | None) -> None:
     """Drop the roles kept on this user object, so the next check reads them again."""
-    if user is not None:
-        user.__dict__.pop(ROLES_ATTRIBUTE, None)
+    if user is not None and hasattr(user, ROLES_ATTRIBUTE):
+        delattr(user, ROLES_ATTRIBUTE)
 
 
 def memberships_of(user: User | None) -> QuerySet[Membership]:
