@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from qadam import scales
+
 from .conftest import signed_in
 
 MALFORMED_PATHS = [
@@ -143,3 +145,24 @@ def test_the_language_switch_ignores_unknown_languages_and_foreign_redirects(wor
     client = signed_in(world.clinician_a)
     response = client.post(reverse("language"), {"language": "fr", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+EXTREME_NUMBERS = ["1e308", "-1e308", "9" * 400, "1e-320", "-0", "0x10", "１２", "Infinity", "NaN", "2,5"]
+
+
+@pytest.mark.parametrize("code", sorted(scales.INSTRUMENTS))
+def test_extreme_numbers_in_any_field_of_any_instrument_never_break_the_running_total(world, code):
+    """Every numeric item, context value and goal weight at once, at the edges of what a float holds."""
+    instrument = scales.INSTRUMENTS[code]
+    client = signed_in(world.clinician_a)
+    for value in EXTREME_NUMBERS:
+        data = {"instrument": code, "ctx-weighting": "other"}
+        for item in instrument.items:
+            data[f"item-{item.id}"] = str(item.choices[-1].code) if item.choices else value
+        for spec in instrument.context:
+            if spec.kind in ("number", "mapping"):
+                data[f"ctx-{spec.name}"] = value if spec.kind == "number" else f"a = {value}"
+        for row in (1, 2):
+            data.update({f"goal-{row}": f"Goal {row}", f"goal-{row}-weight": value, f"goal-{row}-item": "1"})
+        response = client.post(reverse("assessment_preview"), data)
+        assert response.status_code == 200, value

@@ -759,6 +759,12 @@ def gas_t_score(attainments: Mapping[str, int], weights: Mapping[str, float] | N
     56.2
     """
     w = {goal: (weights or {}).get(goal, 1) for goal in attainments}
+    # T is unchanged when every weight is multiplied by one factor. Weights of extreme magnitude
+    # (1e308, 1e-320) are first scaled so that the largest is 1: their squares and sums would
+    # overflow or vanish. Ordinary weights are used as given, so their T is computed unchanged.
+    top = max(w.values(), default=1)
+    if not 1e-100 <= top <= 1e100:
+        w = {goal: v / top for goal, v in w.items()}
     weighted = sum(w[goal] * x for goal, x in attainments.items())
     spread = math.sqrt((1 - _GAS_RHO) * sum(v * v for v in w.values()) + _GAS_RHO * sum(w.values()) ** 2)
     return 50 + 10 * weighted / spread

@@ -344,7 +344,10 @@ def number_or_text(raw: str) -> Any:
         return raw
     if number != number or number in (float("inf"), float("-inf")):
         return raw
-    return int(number) if number.is_integer() and "." not in cleaned and "e" not in cleaned.lower() else number
+    # Whole numbers stay integers only within exact float range: a huge integer would reach the
+    # scoring arithmetic as a Python int too large to turn into a float.
+    exact = number.is_integer() and abs(number) < 2**53 and "." not in cleaned and "e" not in cleaned.lower()
+    return int(number) if exact else number
 
 
 def display(raw: Any) -> str:
