@@ -5,6 +5,13 @@ Access is decided from the acting user's roles, read once per user object
 row is updated (``updated_at``, which also locks it until the commit) only while the patient is still
 at that center, so a record moved meanwhile is judged again by where it is now. The audit entries
 are appended last, in one batch, so the chain head is locked only for the insert and the commit.
+
+Lock order: a write takes the patient's row (or the assessment's) before the audit chain head, and
+holds both to its commit, so writes of one service call each never wait for each other in a circle.
+A transaction that calls several services for several existing patients (an import) holds the head
+from its first audited write on; it should lock those patients' rows first
+(``Patient.objects.select_for_update().filter(...)``), or PostgreSQL may break a deadlock with a
+concurrent writer of one of them by rolling one of the two transactions back.
 """
 
 from __future__ import annotations
