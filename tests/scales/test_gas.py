@@ -174,3 +174,9 @@ def test_any_positive_weights_keep_t_inside_the_declared_range(responses, data):
     assert low <= result.total <= high
     assert result.total == round(gas_t_score(responses, weights), 2)
     assert result.band is not None
+
+
+def test_a_weight_beyond_the_float_range_is_refused_not_a_crash():
+    with pytest.raises(scales.ScaleError) as raised:
+        scales.score("gas", {"1": 1}, {"weights": {"1": 10**400}})
+    assert [(p.code, p.item) for p in raised.value.problems] == [("context_invalid", "weights.1")]

@@ -849,7 +849,13 @@ def _baseline_problems(instrument: Instrument, goals: tuple[str, ...], baseline:
 
 
 def _is_weight(weight: Any, allowed: frozenset[int] | None) -> bool:
-    if type(weight) is bool or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+    if type(weight) is bool or not isinstance(weight, (int, float)):
+        return False
+    try:
+        as_float = float(weight)  # an integer beyond the float range is no usable weight
+    except OverflowError:
+        return False
+    if not math.isfinite(as_float) or as_float <= 0:
         return False
     return allowed is None or weight in allowed
 
