@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "qadam.audit",
     "qadam.web",
     "qadam.demo",
+    "qadam.api",
 ]
 
 MIDDLEWARE = [
