@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from qadam.web.views import assessments, pages, patients
+from qadam.web.views import assessments, pages, patients, record
 
 
 class RecordId:
@@ -42,6 +42,16 @@ urlpatterns = [
     path("patients/<registry_id:registry_id>/", patients.patient_detail, name="patient_detail"),
     path("patients/<registry_id:registry_id>/audit/", patients.patient_audit, name="patient_audit"),
     path("patients/<registry_id:registry_id>/visits/new/", patients.visit_new, name="visit_new"),
+    path("patients/<registry_id:registry_id>/edit/", record.patient_edit, name="patient_edit"),
+    path("patients/<registry_id:registry_id>/diagnoses/new/", record.diagnosis_new, name="diagnosis_new"),
+    path("patients/<registry_id:registry_id>/sma/genetics/", record.sma_genetics_edit, name="sma_genetics_edit"),
+    path("patients/<registry_id:registry_id>/sma/status/new/", record.sma_status_new, name="sma_status_new"),
+    path("patients/<registry_id:registry_id>/consents/new/", record.consent_new, name="consent_new"),
+    path(
+        "patients/<registry_id:registry_id>/consents/<record_id:consent_id>/withdraw/",
+        record.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("visits/<record_id:visit_id>/assessments/new/", assessments.assessment_new, name="assessment_new"),
     path("assessments/preview/", assessments.assessment_preview, name="assessment_preview"),
     path("assessments/<record_id:assessment_id>/", assessments.assessment_edit, name="assessment_edit"),

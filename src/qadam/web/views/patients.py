@@ -19,6 +19,7 @@ from qadam.web.assessment_form import scales_language
 from qadam.web.audit_display import audit_lines
 from qadam.web.forms import PatientRegistrationForm, PatientSearchForm, VisitForm, attach_errors
 from qadam.web.guards import answers_errors
+from qadam.web.views.record import sma_diagnosed
 
 PAGE_SIZE = 25
 
@@ -93,6 +94,8 @@ def patient_detail(request, registry_id: str):
             "diagnoses": summary.diagnoses,
             "genetics": summary.sma_genetics,
             "sma_status": summary.current_sma_status,
+            "earlier_sma_statuses": summary.sma_statuses[-2::-1],
+            "has_sma": sma_diagnosed(summary.diagnoses),
             "consents": summary.consents,
             "can_write": summary.permissions.edit,
             "can_read_audit": summary.permissions.read_audit,

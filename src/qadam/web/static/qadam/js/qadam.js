@@ -6,6 +6,8 @@
  * - A running total that cannot be updated says so in its panel.
  * - Goals (GAS): spare blank goals stay folded until "Add a goal"; the weight inputs follow the
  *   chosen weighting scheme; importance × difficulty shows the weight as it is chosen.
+ * - A code list (ICD-10) narrows to the codes whose code or title contains every word typed in its
+ *   search field, as the server does when the search is sent without this script.
  */
 (function () {
   "use strict";
@@ -34,7 +36,58 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
     document.querySelectorAll("[data-goals]").forEach(foldSpareGoals);
+    document.querySelectorAll("input[data-filters]").forEach(filterAsTyped);
   });
+
+  // Same rule as qadam.web.forms.search_key: lower case, "ё" as "е", dots dropped ("g121" finds G12.1).
+  function searchKey(text) {
+    return text.toLowerCase().replace(/ё/g, "е").replace(/\./g, "");
+  }
+
+  // Same rule as qadam.web.forms.search_word: a word of five letters or more without its last two
+  // (атрофия finds атрофии), codes and numbers whole.
+  function searchWord(word) {
+    var key = searchKey(word);
+    return key.length >= 5 && !/[0-9]/.test(key) ? key.slice(0, -2) : key;
+  }
+
+  function filterAsTyped(input) {
+    var select = document.getElementById(input.dataset.filters);
+    if (!select) { return; }
+    var form = input.form;
+    var button = form && form.querySelector("[data-code-search-button]");
+    var empty = document.querySelector("[data-code-search-empty]");
+    var result = document.querySelector("[data-code-search-result]");
+    // Every code of the page as the server listed them; the list is rebuilt from these.
+    var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
+      return group.cloneNode(true);
+    });
+    if (button) { button.hidden = true; }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }
+    });
+    input.addEventListener("input", function () {
+      var words = input.value.split(/\s+/).filter(Boolean).map(searchWord);
+      var chosen = select.value;
+      var shown = 0;
+      select.textContent = "";
+      groups.forEach(function (group) {
+        var copy = group.cloneNode(false);
+        Array.prototype.forEach.call(group.children, function (option) {
+          var text = searchKey(option.textContent);
+          var matches = words.every(function (word) { return text.indexOf(word) >= 0; });
+          if (matches || option.value === chosen) {
+            copy.appendChild(option.cloneNode(true));
+            if (matches) { shown += 1; }
+          }
+        });
+        if (copy.children.length) { select.appendChild(copy); }
+      });
+      select.value = chosen;
+      if (empty) { empty.hidden = shown > 0; }
+      if (result) { result.hidden = true; }
+    });
+  }
 
   function foldSpareGoals(goals) {
     var spare = goals.querySelectorAll("[data-goal][data-spare]");
