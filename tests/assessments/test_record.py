@@ -215,6 +215,13 @@ def test_a_patient_moved_meanwhile_is_judged_by_its_current_center(world, visit)
     )
     with pytest.raises(NotVisible):
         visit_create(by=world.clinician_a, patient=stale, visit_date=datetime.date(2024, 4, 1), kind="routine")
+    for call in (
+        lambda: _record(world, visit),  # the visit still carries the patient as it was loaded
+        lambda: assessment_start(by=world.clinician_a, visit=visit, instrument="mg_adl"),
+    ):
+        with pytest.raises(NotVisible):
+            call()
+    assert not Assessment.objects.exists()
     draft = assessment_start(by=both, visit=visit, instrument="mg_adl")
     with pytest.raises(NotVisible):
         assessment_save(

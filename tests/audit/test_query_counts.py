@@ -87,7 +87,8 @@ def test_visit_create(world, patient_a, django_assert_max_num_queries):
 
 def test_the_steps_of_an_assessment(world, visit, django_assert_max_num_queries):
     user = fresh(world.clinician_a)
-    with django_assert_max_num_queries(ROLES + SAVEPOINT + 1 + AUDIT):  # the new row
+    # the patient's row (updated_at, checked center), the new row
+    with django_assert_max_num_queries(ROLES + SAVEPOINT + 2 + AUDIT):
         draft = assessment_start(by=user, visit=visit, instrument="mg_adl")
     # lock the row (with visit, patient and center), update it
     with django_assert_max_num_queries(SAVEPOINT + 2 + AUDIT):
@@ -100,8 +101,8 @@ def test_the_steps_of_an_assessment(world, visit, django_assert_max_num_queries)
 
 def test_an_assessment_recorded_and_signed_in_one_call(world, visit, django_assert_max_num_queries):
     user = fresh(world.clinician_a)
-    # the new row; the create and sign entries share the three audit statements
-    with django_assert_max_num_queries(ROLES + SAVEPOINT + 1 + AUDIT):
+    # the patient's row, the new row; the create and sign entries share the three audit statements
+    with django_assert_max_num_queries(ROLES + SAVEPOINT + 2 + AUDIT):
         assessment_record(
             by=user, visit=visit, instrument="mg_adl", responses=MG_ADL, context={}, status="signed", password=PASSWORD
         )

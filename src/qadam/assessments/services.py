@@ -14,7 +14,9 @@ one call, for imports, the demo and clients that send complete responses.
 Access is checked before any work on the patient as the caller loaded it (the objects the selectors
 and these services return carry their visit, patient and center, so the check costs no query), and
 checked again inside the transaction on the rows just locked, so the decision is made on the
-patient's current center. The audit entries are appended last, so the chain head, which every
+patient's current center: a new assessment claims the patient's row (``claim_patient``: its
+``updated_at``, only while it is still at that center), a change locks the assessment's row with its
+visit, patient and center. The audit entries are appended last, so the chain head, which every
 writer waits for, stays locked only for the insert and the commit.
 """
 
@@ -81,6 +83,7 @@ def assessment_start(*, by: Any, visit: Visit, instrument: str) -> Assessment:
     definition = _definition(instrument)
     context = _context_from_patient(definition, patient, visit.visit_date)
     with transaction.atomic():
+        patient = claim_patient(by, patient)
         assessment = Assessment.objects.create(
             visit=visit,
             instrument=definition.code,
@@ -268,6 +271,7 @@ def assessment_record(
         }
         events.append(AuditEvent(Action.SIGN, obj=assessment, patient=patient, changes=signature, reason=reason))
     with transaction.atomic():
+        claim_patient(by, patient, allowed=can_sign if signing else can_write_clinical)
         assessment.save(force_insert=True)
         audit_record_many(actor=by, events=events)
     return assessment

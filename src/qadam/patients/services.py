@@ -6,8 +6,9 @@ row is updated (``updated_at``, which also locks it until the commit) only while
 at that center, so a record moved meanwhile is judged again by where it is now. The audit entries
 are appended last, in one batch, so the chain head is locked only for the insert and the commit.
 
-Lock order: a write takes the patient's row (or the assessment's) before the audit chain head, and
-holds both to its commit, so writes of one service call each never wait for each other in a circle.
+Lock order: a write takes the patient's row (or the assessment's) before the audit chain head and
+holds both until its commit, so transactions that make one service call each never wait for each
+other in a circle.
 A transaction that calls several services for several existing patients (an import) holds the head
 from its first audited write on; it should lock those patients' rows first
 (``Patient.objects.select_for_update().filter(...)``), or PostgreSQL may break a deadlock with a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -86,7 +88,7 @@ def _require_writer(user: Any, center: Center) -> None:
         raise NotAllowed(params={"center": center.code})
 
 
-def claim_patient(by: Any, patient: Patient) -> Patient:
+def claim_patient(by: Any, patient: Patient, *, allowed: Callable[[Any, int], bool] = can_write_clinical) -> Patient:
     """Inside a transaction: mark ``patient`` as just changed and return the row as it now stands.
 
     Recent activity on a sub-record moves the patient up the "recent" lists without bumping the
@@ -101,7 +103,7 @@ def claim_patient(by: Any, patient: Patient) -> Patient:
     current = Patient.objects.select_for_update(of=("self",)).select_related("center").filter(pk=patient.pk).first()
     if current is None:
         raise NotVisible(params={"registry_id": patient.registry_id})
-    ensure_permitted(user=by, patient=current)
+    ensure_permitted(user=by, patient=current, allowed=allowed)
     Patient.objects.filter(pk=current.pk).update(updated_at=now)
     current.updated_at = now
     return current
