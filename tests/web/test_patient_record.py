@@ -596,6 +596,15 @@ def test_details_are_corrected_with_a_reason_and_audited(world, patient_a):
     assert "Patient details saved" in page_of(client.get(response["Location"]))
 
 
+def test_the_audit_page_names_the_corrected_fields_in_the_reader_language(world, patient_a):
+    signed_in(world.clinician_a).post(
+        url("patient_edit", patient_a), edit_post(patient_a, full_name="Aigerim Nur", iin="", reason="Свидетельство")
+    )
+    page = page_of(signed_in(world.coordinator_a, "ru").get(url("patient_audit", patient_a)))
+    assert "ФИО" in page and "ИИН" in page and "Свидетельство" in page
+    assert "Full_name" not in page and "Iin" not in page
+
+
 def test_sending_the_same_values_changes_nothing(world, patient_a):
     client = signed_in(world.clinician_a)
     response = client.post(url("patient_edit", patient_a), edit_post(patient_a, birth_date="1990-01-01"), follow=True)
@@ -666,6 +675,15 @@ def test_wrong_details_are_refused_with_the_reason(world, patient_a, fields, lan
     patient = Patient.objects.get(pk=patient_a.pk)
     assert (patient.birth_date, patient.row_version) == (datetime.date(1990, 1, 1), patient_a.row_version)
     assert PatientIdentity.objects.get(patient=patient).iin == "900101300007"
+
+
+def test_a_missing_reason_and_a_wrong_iin_are_reported_together(world, patient_a):
+    response = signed_in(world.clinician_a).post(
+        url("patient_edit", patient_a), edit_post(patient_a, reason="", iin="900101300008")
+    )
+    page = page_of(response)
+    assert response.status_code == 400
+    assert 'href="#id_reason"' in page and 'href="#id_iin"' in page
 
 
 def test_an_iin_of_another_patient_is_refused(world, patient_a):

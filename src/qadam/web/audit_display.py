@@ -31,6 +31,11 @@ CONTEXT = "context"
 FIELD_LABELS = {
     "signed_by": gettext_lazy("signed by"),
 }
+# ``patient_update`` logs changes of the name and IIN on the patient's own entry, one entry per
+# correction; their names come from the identity model.
+FIELDS_ALSO_ON = {
+    "patients.patient": ("patients.patientidentity",),
+}
 LONGEST_VALUE = 240
 # What someone did, as a verb: the model's labels share their words with field names ("created"),
 # which some languages must say differently.
@@ -208,13 +213,15 @@ def _model(object_type: str):
 
 
 def _field(object_type: str, name: str) -> models.Field | None:
-    model = _model(object_type)
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
+    for model_type in (object_type, *FIELDS_ALSO_ON.get(object_type, ())):
+        model = _model(model_type)
+        if model is None:
+            continue
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
 
 
 def _field_label(object_type: str, name: str) -> str:

@@ -401,12 +401,14 @@ class PatientEditForm(QadamForm):
     sex = PatientRegistrationForm.base_fields["sex"]
     full_name = PatientRegistrationForm.base_fields["full_name"]
     iin = PatientRegistrationForm.base_fields["iin"]
+    # Required by ``patient_update``, which reports a missing reason together with the other problems
+    # of the record (an IIN's check digit, a taken IIN) in one answer.
     reason = forms.CharField(
         label=_("Reason for the change"),
         help_text=_("For example: date of birth corrected from the birth certificate. Kept in the audit log."),
+        required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": NOTE_WIDGET_ROWS}),
-        error_messages={"required": _("Give a reason for this change.")},
     )
     row_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
