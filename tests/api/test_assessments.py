@@ -118,15 +118,15 @@ def test_every_invalid_response_is_listed_and_nothing_is_stored(inside, visit_a)
     assert not Assessment.objects.exists() and AuditEntry.objects.count() == before
 
 
-def test_an_unknown_instrument_is_a_field_error(inside, visit_a):
+def test_an_unknown_instrument_is_a_field_error_naming_the_known_ones(inside, visit_a):
     body = assert_problem(
         inside.post(f"/api/v1/visits/{visit_a.pk}/assessments", {"instrument": "nope", "responses": {}}),
         422,
-        "instrument_unknown",
+        "invalid_input",
     )
-    assert body["errors"] == [
-        {"code": "instrument_unknown", "field": "instrument", "message": body["errors"][0]["message"]}
-    ]
+    ((code, field, message),) = [(e["code"], e["field"], e["message"]) for e in body["errors"]]
+    assert (code, field) == ("literal_error", "instrument")
+    assert "phq9" in message and "hfmse" in message and "“nope”" in message
 
 
 def test_completing_needs_every_item(inside, visit_a):

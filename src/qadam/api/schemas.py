@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from qadam import scales
 from qadam.assessments.models import Status, VisitKind
 from qadam.patients.models import Sex
 
@@ -209,7 +210,9 @@ Context = Annotated[dict[str, Any], Field(description="Values the scoring needs 
 
 
 class AssessmentCreateIn(Input):
-    instrument: PlainText = Field(max_length=32, description="Instrument code from /api/v1/instruments")
+    instrument: Literal[tuple(scales.INSTRUMENTS)] = Field(  # type: ignore[valid-type]
+        description="Instrument code, as listed at /api/v1/instruments"
+    )
     responses: Responses = Field(default_factory=dict)
     context: Context = Field(default_factory=dict)
     status: Literal["draft", "completed", "signed"] = Field(
