@@ -266,6 +266,13 @@ def test_a_code_chosen_before_a_narrower_search_stays_in_the_list(world, patient
     assert 'value="G12.0"' not in page
 
 
+@pytest.mark.parametrize("query", ["x" * 5000, "\x00", "%", "' OR 1=1 --", "[", ".", "   "])
+def test_any_search_answers_with_the_form(world, patient_a, query):
+    response = signed_in(world.clinician_a).get(url("diagnosis_new", patient_a), {"q": query})
+    assert response.status_code == 200
+    assert 'name="icd10"' in page_of(response)
+
+
 def test_search_matching_tolerates_word_endings_but_codes_stay_exact():
     assert code_matches("атрофия", "G12.1", "Другие наследственные спинальные мышечные атрофии")
     assert code_matches("жұлындық атрофиясы", "G12.9", "Жұлындық бұлшықет атрофиясы, анықталмаған")
