@@ -30,12 +30,21 @@ NEW_PATIENT = '{"center": "center-a", "birth_date": "2016-05-20", "sex": "male"}
         (b'{"a": "\xff\xfe"}', "json_not_utf8"),
         ("[" * 100_000 + "]" * 100_000, "json_too_deep"),
         ('{"a": ' + "9" * 5000 + "}", "json_number_too_long"),
+        ('{"full_name": "a\\ud800b"}', "json_unpaired_surrogate"),
+        ('{"responses": {"\\udfff": 1}}', "json_unpaired_surrogate"),
     ],
 )
 def test_a_body_that_is_not_storable_json_is_400(inside, raw, code):
     body = assert_problem(inside.post("/api/v1/patients", raw=raw), 400, code)
     assert body["type"] == "urn:qadam:problem:malformed-request"
     assert not Patient.objects.exists()
+
+
+def test_a_surrogate_pair_escape_is_an_ordinary_character(inside):
+    raw = NEW_PATIENT[:-1] + ', "full_name": "Arman \\ud83d\\ude00"}'
+    response = inside.post("/api/v1/patients", raw=raw)
+    assert response.status_code == 201
+    assert response.json()["identity"]["full_name"] == "Arman \U0001f600"
 
 
 def test_the_position_of_a_json_syntax_error_is_given(inside):

@@ -67,6 +67,9 @@ DETAILS = {
         "The request body holds %(value)s; numbers must be finite (no NaN or Infinity, nothing beyond ±1.8e308)."
     ),
     "json_too_deep": _("The request body nests too deeply to be read."),
+    "json_unpaired_surrogate": _(
+        "The request body holds a text with an unpaired surrogate escape (such as \\ud800), which is not Unicode."
+    ),
     "json_number_too_long": _("The request body holds an integer with more digits than can be read."),
     "not_authenticated": _("Sign in to the web app or send a personal API token as “Authorization: Bearer <token>”."),
     "csrf_failed": _(
