@@ -57,10 +57,24 @@ def classify(instrument: Instrument, baseline: Result, follow_up: Result, subsca
         threshold = _subscale_threshold(instrument, subscale) or threshold
 
     def answer(classification: Classification, reason: str = "", diff=None, pct=None) -> Change:
-        return Change(instrument.code, classification, before, after, diff, pct, threshold, instrument.higher_is_better, measure, reason)
+        return Change(
+            instrument.code,
+            classification,
+            before,
+            after,
+            diff,
+            pct,
+            threshold,
+            instrument.higher_is_better,
+            measure,
+            reason,
+        )
 
     if before is None or after is None:
-        return answer("not_classifiable", "incomplete_result")
+        # A complete administration without a total is the instrument's design (HADS, EQ-5D-5L,
+        # MAS): say so, rather than blaming missing items.
+        by_design = baseline.complete and follow_up.complete
+        return answer("not_classifiable", "no_score_by_design" if by_design else "incomplete_result")
     difference = _tidy(after - before)
     percent = None if before == 0 else round((after - before) / abs(before) * 100, 1)
     if threshold is None or instrument.higher_is_better is None:
@@ -83,17 +97,36 @@ def _subscale_threshold(instrument: Instrument, subscale: str) -> MeaningfulChan
     for part in instrument.subscales:
         if part.id == subscale:
             return part.mcid
-    raise ScaleError([Problem("unknown_item", item=subscale, allowed=", ".join(s.id for s in instrument.subscales) or "—", instrument=instrument.name)])
+    raise ScaleError(
+        [
+            Problem(
+                "unknown_item",
+                item=subscale,
+                allowed=", ".join(s.id for s in instrument.subscales) or "—",
+                instrument=instrument.name,
+            )
+        ]
+    )
 
 
 def _refuse_incomparable(instrument: Instrument, baseline: Result, follow_up: Result) -> None:
     problems = []
     if baseline.instrument != instrument.code or follow_up.instrument != instrument.code:
-        problems.append(Problem("instrument_mismatch", value=f"{baseline.instrument} → {follow_up.instrument}", instrument=instrument.name))
+        problems.append(
+            Problem(
+                "instrument_mismatch",
+                value=f"{baseline.instrument} → {follow_up.instrument}",
+                instrument=instrument.name,
+            )
+        )
     elif baseline.version != follow_up.version:
-        problems.append(Problem("version_mismatch", value=f"{baseline.version} → {follow_up.version}", instrument=instrument.name))
+        problems.append(
+            Problem("version_mismatch", value=f"{baseline.version} → {follow_up.version}", instrument=instrument.name)
+        )
     if baseline.side != follow_up.side:
-        problems.append(Problem("side_mismatch", value=f"{baseline.side} → {follow_up.side}", instrument=instrument.name))
+        problems.append(
+            Problem("side_mismatch", value=f"{baseline.side} → {follow_up.side}", instrument=instrument.name)
+        )
     if problems:
         raise ScaleError(problems)
 
