@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from qadam.core.testing import World, build_world, make_patient
 
 # A valid IIN constructed by hand: weights 1..11 over 90010130000 give 9+4+6+21 = 40, 40 mod 11 = 7.
 VALID_IIN = "900101300007"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset_after_each_test():
+    """A request leaves its language active in the thread; the next test starts from the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

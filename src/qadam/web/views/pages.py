@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,7 +53,6 @@ def language(request):
             center_services.user_language_set(user=request.user, language=code)
         except Invalid:
             return HttpResponseRedirect(target)
-    translation.activate(code)
     response = HttpResponseRedirect(target)
     set_language_cookie(response, code)
     return response
