@@ -188,3 +188,14 @@ def test_registry_manager_sees_identity_changes_hidden_in_the_audit_page(world, 
     own = audit_for_patient(viewer=world.coordinator_a, patient=patient_a)
     identity_rows = [r for r in own if r.object_type == "patients.patientidentity"]
     assert identity_rows[0].changes == {"full_name": [None, "A. S."], "iin": [None, "********0007"]}
+
+
+def test_not_tested_notes_are_blanked_in_every_list_for_viewers_without_identities(world, record):
+    _patient, visit, assessment = record
+    assessment.responses = {"1": {"not_tested": "other", "note": "mother Saule Bekova refused"}, "2": 1}
+    assessment.save(update_fields=["responses"])
+    from_list = visit_assessments(viewer=world.manager, visit=visit)[0]
+    from_get = assessment_get(viewer=world.manager, assessment_id=assessment.pk)
+    assert from_list.responses["1"] == {"not_tested": "other", "note": ""} == from_get.responses["1"]
+    own = visit_assessments(viewer=world.clinician_a, visit=visit)[0]
+    assert own.responses["1"]["note"] == "mother Saule Bekova refused"

@@ -56,7 +56,11 @@ def assessment_revisions(*, viewer: Any, assessment: Assessment) -> list[Assessm
 def visit_assessments(*, viewer: Any, visit: Visit) -> list[Assessment]:
     """Return the assessments of a visit the viewer may see."""
     visible = visit_get(viewer=viewer, visit_id=visit.pk)
-    return list(Assessment.objects.filter(visit=visible).select_related("rater", "signed_by").order_by("id"))
+    assessments = list(Assessment.objects.filter(visit=visible).select_related("rater", "signed_by").order_by("id"))
+    if not identity_visible(viewer=viewer, patient=visible.patient):
+        for assessment in assessments:
+            assessment.responses = _without_notes(assessment.responses)
+    return assessments
 
 
 def _without_notes(responses: dict[str, Any]) -> dict[str, Any]:
