@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import qadam.demo
+
+from ..purity import imported_modules
 
 PACKAGE = Path(qadam.demo.__file__).parent
 PURE_MODULES = [
@@ -20,22 +21,10 @@ PURE_MODULES = [
 PURE_SIBLINGS = {"cohort", "people", "responses", "courses", "base", "sma", "stroke", "mg", "pain"}
 
 
-def _imports(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield 0, alias.name
-        elif isinstance(node, ast.ImportFrom) and node.module == "qadam":
-            for alias in node.names:  # ``from qadam import scales``
-                yield 0, f"qadam.{alias.name}"
-        elif isinstance(node, ast.ImportFrom):
-            yield node.level, node.module or ""
-
-
 def test_the_generator_imports_only_the_standard_library_and_the_scales():
     offending = []
     for name in PURE_MODULES:
-        for level, module in _imports(PACKAGE / name):
+        for level, module in imported_modules(PACKAGE / name):
             top = module.split(".")[0]
             if level:
                 if top and top not in PURE_SIBLINGS:

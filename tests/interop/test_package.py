@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import doctest
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,29 +14,14 @@ from qadam.interop.errors import InteropError, InteropProblem
 from qadam.scales.errors import MESSAGES as SCALE_MESSAGES
 from qadam.scales.errors import Problem
 
+from ..purity import foreign_imports
+
 PACKAGE = Path(qadam.interop.__file__).parent
-
-
-def _imported_modules(path: Path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "qadam":
-            yield from (f"qadam.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module
 
 
 def test_it_imports_only_the_standard_library_the_scales_and_fhirclient():
     allowed = ("qadam.scales", "qadam.interop", "fhirclient")
-    offending = [
-        (path.name, module)
-        for path in PACKAGE.rglob("*.py")
-        for module in _imported_modules(path)
-        if not module.startswith(allowed) and module.split(".")[0] not in sys.stdlib_module_names
-    ]
-    assert offending == []
+    assert foreign_imports(PACKAGE.rglob("*.py"), allowed) == []
 
 
 def test_the_package_examples_hold():

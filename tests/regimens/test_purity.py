@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 
 import qadam.regimens
 
+from ..purity import foreign_imports
+
 PACKAGE = Path(qadam.regimens.__file__).parent
 
 
-def _imported_modules(path: Path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield alias.name
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.module
-
-
 def test_it_imports_only_the_standard_library_and_qadam_scales():
-    offending = []
-    for path in PACKAGE.rglob("*.py"):
-        for module in _imported_modules(path):
-            top = module.split(".")[0]
-            if top == "qadam":
-                if not (module == "qadam" or module.startswith(("qadam.scales", "qadam.regimens"))):
-                    offending.append((path.name, module))
-            elif top not in sys.stdlib_module_names and top != "__future__":
-                offending.append((path.name, module))
-    assert offending == []
+    assert foreign_imports(PACKAGE.rglob("*.py"), allowed=("qadam.scales", "qadam.regimens")) == []
 
 
 def test_from_qadam_imports_only_scales():
