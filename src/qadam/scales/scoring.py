@@ -124,7 +124,11 @@ def validate_answers(
                 continue
         item = items.get(item_id) or extra.get(item_id)
         if item is None:
-            problems.append(Problem("unknown_item", item=str(item_id), value=raw, allowed=_ids(instrument), instrument=instrument.name))
+            problems.append(
+                Problem(
+                    "unknown_item", item=str(item_id), value=raw, allowed=_ids(instrument), instrument=instrument.name
+                )
+            )
             continue
         if raw is None or raw == "":
             continue
@@ -139,7 +143,15 @@ def validate_answers(
         if table is not None:
             hit = None if type(raw) is bool else _lookup(table, raw)
             if hit is None:
-                problems.append(Problem("value_not_allowed", item=item_id, value=raw, allowed=item.allowed_description(), instrument=instrument.name))
+                problems.append(
+                    Problem(
+                        "value_not_allowed",
+                        item=item_id,
+                        value=raw,
+                        allowed=item.allowed_description(),
+                        instrument=instrument.name,
+                    )
+                )
                 continue
             code, item_points = hit
             answers[item_id] = code
@@ -171,13 +183,37 @@ def _not_tested(instrument: Instrument, item: Item, raw: Any, problems: list[Pro
         reason, note = raw.get("not_tested"), str(raw.get("note", ""))
         unknown_keys = set(raw) - {"not_tested", "note"}
         if unknown_keys or reason is None:
-            problems.append(Problem("value_not_allowed", item=item.id, value=raw, allowed=item.allowed_description(), instrument=instrument.name))
+            problems.append(
+                Problem(
+                    "value_not_allowed",
+                    item=item.id,
+                    value=raw,
+                    allowed=item.allowed_description(),
+                    instrument=instrument.name,
+                )
+            )
             return None
     if not item.not_tested_allowed:
-        problems.append(Problem("not_tested_not_allowed", item=item.id, value=reason, allowed=item.allowed_description(), instrument=instrument.name))
+        problems.append(
+            Problem(
+                "not_tested_not_allowed",
+                item=item.id,
+                value=reason,
+                allowed=item.allowed_description(),
+                instrument=instrument.name,
+            )
+        )
         return None
     if reason not in NOT_TESTED_REASON_CODES:
-        problems.append(Problem("not_tested_reason_unknown", item=item.id, value=reason, allowed=", ".join(sorted(NOT_TESTED_REASON_CODES)), instrument=instrument.name))
+        problems.append(
+            Problem(
+                "not_tested_reason_unknown",
+                item=item.id,
+                value=reason,
+                allowed=", ".join(sorted(NOT_TESTED_REASON_CODES)),
+                instrument=instrument.name,
+            )
+        )
         return None
     return NotTested(reason, note)
 
@@ -191,7 +227,9 @@ def _number(instrument: Instrument, item: Item, raw: Any, problems: list[Problem
         try:
             value: Number = float(raw.strip().replace(",", "."))
         except ValueError:
-            problems.append(Problem("not_a_number", item=item.id, value=raw, allowed=allowed, instrument=instrument.name))
+            problems.append(
+                Problem("not_a_number", item=item.id, value=raw, allowed=allowed, instrument=instrument.name)
+            )
             return None
     else:
         value = raw
@@ -200,13 +238,17 @@ def _number(instrument: Instrument, item: Item, raw: Any, problems: list[Problem
         return None
     if item.integer:
         if not float(value).is_integer():
-            problems.append(Problem("not_an_integer", item=item.id, value=raw, allowed=allowed, instrument=instrument.name))
+            problems.append(
+                Problem("not_an_integer", item=item.id, value=raw, allowed=allowed, instrument=instrument.name)
+            )
             return None
         value = int(value)
     elif isinstance(value, float) and value.is_integer() and isinstance(raw, (int, str)):
         value = int(value)
     if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
-        problems.append(Problem("value_out_of_range", item=item.id, value=raw, allowed=allowed, instrument=instrument.name))
+        problems.append(
+            Problem("value_out_of_range", item=item.id, value=raw, allowed=allowed, instrument=instrument.name)
+        )
         return None
     return value
 
@@ -219,13 +261,29 @@ def validate_context(instrument: Instrument, context: Mapping[str, Any]) -> tupl
     for name, raw in context.items():
         spec = fields.get(name)
         if spec is None:
-            problems.append(Problem("context_unknown", item=str(name), value=raw, allowed=", ".join(fields) or "—", instrument=instrument.name))
+            problems.append(
+                Problem(
+                    "context_unknown",
+                    item=str(name),
+                    value=raw,
+                    allowed=", ".join(fields) or "—",
+                    instrument=instrument.name,
+                )
+            )
             continue
         if raw is None or raw == "":
             continue
         if spec.kind == "choice":
             if raw not in spec.choices:
-                problems.append(Problem("context_invalid", item=name, value=raw, allowed=" | ".join(spec.choices), instrument=instrument.name))
+                problems.append(
+                    Problem(
+                        "context_invalid",
+                        item=name,
+                        value=raw,
+                        allowed=" | ".join(spec.choices),
+                        instrument=instrument.name,
+                    )
+                )
                 continue
             clean[name] = raw
         elif spec.kind == "number":
@@ -233,17 +291,23 @@ def validate_context(instrument: Instrument, context: Mapping[str, Any]) -> tupl
             low, high = spec.minimum, spec.maximum
             rule = _range_text(low, high, spec.unit)
             if value is None or (low is not None and value < low) or (high is not None and value > high):
-                problems.append(Problem("context_invalid", item=name, value=raw, allowed=rule, instrument=instrument.name))
+                problems.append(
+                    Problem("context_invalid", item=name, value=raw, allowed=rule, instrument=instrument.name)
+                )
                 continue
             clean[name] = value
         elif spec.kind == "mapping":
             if not isinstance(raw, Mapping):
-                problems.append(Problem("context_invalid", item=name, value=raw, allowed="an object", instrument=instrument.name))
+                problems.append(
+                    Problem("context_invalid", item=name, value=raw, allowed="{…}", instrument=instrument.name)
+                )
                 continue
             clean[name] = dict(raw)
         else:
             if not isinstance(raw, str):
-                problems.append(Problem("context_invalid", item=name, value=raw, allowed="text", instrument=instrument.name))
+                problems.append(
+                    Problem("context_invalid", item=name, value=raw, allowed='"…"', instrument=instrument.name)
+                )
                 continue
             clean[name] = raw
     for spec in instrument.context:
@@ -264,12 +328,15 @@ def _context_number(raw: Any) -> float | None:
 
 
 def _range_text(low: Number | None, high: Number | None, unit: str | None) -> str:
+    """The allowed range as a formula ("3–95 years", "≥ 0 m"): the message around it is translated."""
     unit_text = f" {unit}" if unit else ""
     if low is not None and high is not None:
-        return f"a number from {low:g} to {high:g}{unit_text}"
+        return f"{low:g}–{high:g}{unit_text}"
     if low is not None:
-        return f"a number ≥ {low:g}{unit_text}"
-    return f"a number{unit_text}"
+        return f"≥ {low:g}{unit_text}"
+    if high is not None:
+        return f"≤ {high:g}{unit_text}"
+    return f"#.#{unit_text}"  # any number: show its form
 
 
 def _ids(instrument: Instrument) -> str:
@@ -277,12 +344,32 @@ def _ids(instrument: Instrument) -> str:
     return ", ".join(ids) if len(ids) <= 40 else ", ".join(ids[:40]) + ", …"
 
 
-def score_instrument(instrument: Instrument, responses: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> Result:
+def score_instrument(
+    instrument: Instrument, responses: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> Result:
     """Validate and score one administration of ``instrument``; raise ``ScaleError`` if invalid."""
     if not isinstance(responses, Mapping):
-        raise ScaleError([Problem("invalid_request", value=type(responses).__name__, allowed="an object of item responses", instrument=instrument.name)])
+        raise ScaleError(
+            [
+                Problem(
+                    "invalid_request",
+                    value=type(responses).__name__,
+                    allowed="an object of item responses",
+                    instrument=instrument.name,
+                )
+            ]
+        )
     if context is not None and not isinstance(context, Mapping):
-        raise ScaleError([Problem("invalid_request", value=type(context).__name__, allowed="an object of context values", instrument=instrument.name)])
+        raise ScaleError(
+            [
+                Problem(
+                    "invalid_request",
+                    value=type(context).__name__,
+                    allowed="an object of context values",
+                    instrument=instrument.name,
+                )
+            ]
+        )
     clean_context, context_problems = validate_context(instrument, context or {})
     answers, problems = validate_answers(instrument, responses, context_items(instrument, clean_context))
     problems.extend(context_problems)
@@ -297,15 +384,15 @@ def _result(instrument: Instrument, answers: Answers, context: Mapping[str, Any]
     if missing is None:
         missing = tuple(i for i in _item_ids(instrument, "required") if i not in answers)
     # Not-tested answers carry no points: when every answer has points there is none to look for.
-    not_tested = () if len(answers) == len(answers.points) else tuple(i for i, a in answers.items() if type(a) is NotTested)
+    not_tested = (
+        () if len(answers) == len(answers.points) else tuple(i for i, a in answers.items() if type(a) is NotTested)
+    )
     complete = scored.complete if scored.complete is not None else not missing and not not_tested
     band = scored.band
     if band is None and instrument.bands:
         found = band_for(instrument.bands, scored.total)
         band = found.code if found else None
-    subscore_bands = {
-        s.id: _band_code(s.bands, scored.subscores.get(s.id)) for s in instrument.subscales if s.bands
-    }
+    subscore_bands = {s.id: _band_code(s.bands, scored.subscores.get(s.id)) for s in instrument.subscales if s.bands}
     side = context.get(instrument.side_from_context) if instrument.side_from_context else None
     return Result(
         instrument=instrument.code,
@@ -369,6 +456,12 @@ def additive(instrument: Instrument, answers: Answers, context: Mapping[str, Any
     flags: list[Flag] = []
     if total is None:
         gaps = unanswered(answers, scored_ids)
-        flags.append(Flag("partial_sum", gaps, detail=f"{partial_sum(answers, scored_ids):g} from {len(scored_ids) - len(gaps)} of {len(scored_ids)} items"))
+        flags.append(
+            Flag(
+                "partial_sum",
+                gaps,
+                detail=f"{partial_sum(answers, scored_ids):g} from {len(scored_ids) - len(gaps)} of {len(scored_ids)} items",
+            )
+        )
     subscores = {s.id: sum_if_complete(answers, s.items) for s in instrument.subscales}
     return Scored(total=total, subscores=subscores, flags=flags)

@@ -1042,8 +1042,8 @@ _REPORTED_TOLERANCE_PCT = 1.0
 _GLI_INPUTS = ("sex", "age", "height_cm")
 _CONTEXT_ALLOWED = {
     "sex": "male | female",
-    "age": "a number from 3 to 95 years",
-    "height_cm": "a number from 40 to 250 cm",
+    "age": "3–95 years",
+    "height_cm": "40–250 cm",
 }
 
 
@@ -1061,7 +1061,7 @@ def _gli_context_problems(instrument: Instrument, context: Mapping[str, Any]) ->
                 "context_invalid",
                 item="age",
                 value=age,
-                allowed=f"a number from {low:g} to {high:g} years (GLI-2012 range) when fvc_l is given",
+                allowed=f"{low:g}–{high:g} years (GLI-2012)",
                 instrument=instrument.name,
             )
         )
