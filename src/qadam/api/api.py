@@ -12,7 +12,7 @@ from .docs import LocalSwagger
 from .openapi import document_problems
 from .parsing import StrictJsonParser
 from .problems import answer_exception
-from .routers import assessments, instruments, patients, tokens, visits
+from .routers import assessments, instruments, patients, therapies, tokens, visits, worklist
 
 DESCRIPTION = """\
 The Qadam registry over HTTP: patients, diagnoses, visits, item-level assessments scored by the
@@ -64,5 +64,7 @@ api.add_router("/patients", patients.router)
 api.add_router("/visits", visits.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/instruments", instruments.router)
+api.add_router("/therapies", therapies.router)
+api.add_router("/worklist", worklist.router)
 api.add_router("/tokens", tokens.router)
 api.add_router("/me", tokens.me_router)

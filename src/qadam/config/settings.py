@@ -186,6 +186,10 @@ INSTALLED_APPS = [
     "qadam.web",
     "qadam.demo",
     "qadam.api",
+    "qadam.therapy",
+    "qadam.monitoring",
+    "qadam.reports",
+    "qadam.interop",
 ]
 
 MIDDLEWARE = [

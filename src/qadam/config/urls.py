@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qadam.api.urls")),
+    path("fhir/r4/", include("qadam.interop.fhir.urls")),
     path("", include("qadam.web.urls")),
 ]

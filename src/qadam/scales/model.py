@@ -39,15 +39,36 @@ class NotTestedReason:
 # Why an item was not administered. A "not tested" item never contributes points: the instrument's
 # own rule decides what happens to the total (usually: no total).
 NOT_TESTED_REASONS: tuple[NotTestedReason, ...] = (
-    NotTestedReason("contracture", Text("Limited by contracture", "Контрактураға байланысты шектелген", "Ограничено контрактурой")),
+    NotTestedReason(
+        "contracture", Text("Limited by contracture", "Контрактураға байланысты шектелген", "Ограничено контрактурой")
+    ),
     NotTestedReason("pain", Text("Pain", "Ауырсыну", "Боль")),
     NotTestedReason("fatigue", Text("Fatigue", "Шаршау", "Утомление")),
-    NotTestedReason("behaviour", Text("Behavioural state (crying, sleeping, uncooperative)", "Мінез-құлық жағдайы (жылау, ұйқы, ынтымақтаспау)", "Поведенческое состояние (плач, сон, отказ от сотрудничества)")),
+    NotTestedReason(
+        "behaviour",
+        Text(
+            "Behavioural state (crying, sleeping, uncooperative)",
+            "Мінез-құлық жағдайы (жылау, ұйқы, ынтымақтаспау)",
+            "Поведенческое состояние (плач, сон, отказ от сотрудничества)",
+        ),
+    ),
     NotTestedReason("refused", Text("Refused", "Бас тартты", "Отказ")),
-    NotTestedReason("medical", Text("Medical contraindication", "Медициналық қарсы көрсетілім", "Медицинское противопоказание")),
+    NotTestedReason(
+        "medical", Text("Medical contraindication", "Медициналық қарсы көрсетілім", "Медицинское противопоказание")
+    ),
     NotTestedReason("equipment", Text("Equipment not available", "Жабдық жоқ", "Нет оборудования")),
-    NotTestedReason("amputation", Text("Amputation or joint fusion", "Ампутация немесе буын қатаюы", "Ампутация или анкилоз сустава")),
-    NotTestedReason("intubated", Text("Intubated or other physical barrier", "Интубация немесе басқа физикалық кедергі", "Интубация или другое физическое препятствие")),
+    NotTestedReason(
+        "amputation",
+        Text("Amputation or joint fusion", "Ампутация немесе буын қатаюы", "Ампутация или анкилоз сустава"),
+    ),
+    NotTestedReason(
+        "intubated",
+        Text(
+            "Intubated or other physical barrier",
+            "Интубация немесе басқа физикалық кедергі",
+            "Интубация или другое физическое препятствие",
+        ),
+    ),
     NotTestedReason("other", Text("Other reason", "Басқа себеп", "Другая причина")),
 )
 NOT_TESTED_REASON_CODES: frozenset[str] = frozenset(r.code for r in NOT_TESTED_REASONS)
@@ -116,8 +137,6 @@ class Band:
 
     def contains(self, value: Number) -> bool:
         return self.low <= value <= self.high
-
-
 
 
 @dataclass(frozen=True)

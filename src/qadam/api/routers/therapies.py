@@ -1,0 +1,5 @@
+"""Therapies endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["therapies"])

@@ -1,0 +1,5 @@
+"""Worklist endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["worklist"])

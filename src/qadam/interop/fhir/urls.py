@@ -1,0 +1,3 @@
+"""FHIR R4 endpoints under ``/fhir/r4/``."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Reports: treatment response in plain words, trajectory charts and the patient PDF."""

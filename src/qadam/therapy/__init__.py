@@ -1,0 +1,1 @@
+"""Therapies: courses, administrations, adverse events and safety preconditions, per patient."""
