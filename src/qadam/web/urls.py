@@ -1,6 +1,6 @@
 """URLs of the web screens (names are the contract in REGISTRY.md)."""
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from qadam.web.views import assessments, pages, patients, record
 
@@ -57,4 +57,7 @@ urlpatterns = [
     path("assessments/<record_id:assessment_id>/", assessments.assessment_edit, name="assessment_edit"),
     path("assessments/<record_id:assessment_id>/sign/", assessments.assessment_sign, name="assessment_sign"),
     path("assessments/<record_id:assessment_id>/amend/", assessments.assessment_amend, name="assessment_amend"),
+    path("", include("qadam.web.routes.therapy")),
+    path("", include("qadam.web.routes.monitoring")),
+    path("", include("qadam.web.routes.reports")),
 ]

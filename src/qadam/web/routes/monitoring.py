@@ -1,0 +1,3 @@
+"""URLs of the monitoring screens."""
+
+urlpatterns: list = []

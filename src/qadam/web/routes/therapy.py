@@ -1,0 +1,3 @@
+"""URLs of the therapy screens."""
+
+urlpatterns: list = []
