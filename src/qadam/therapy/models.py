@@ -38,6 +38,16 @@ def drug_name(code: str, lang: str | None = None) -> str:
     return entry.name.get(lang) if entry else code
 
 
+class Jurisdiction(models.TextChoices):
+    EU = "EU", _("EU SmPC")
+    US = "US", _("US prescribing information")
+
+
+class Regimen(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    HIGH_DOSE = "high_dose", _("High dose (nusinersen 50/28 mg)")
+
+
 class StopReason(models.TextChoices):
     COMPLETED = "completed", _("Course completed")
     LACK_OF_EFFECT = "lack_of_effect", _("Lack of effect")
@@ -102,6 +112,13 @@ class TherapyCourse(models.Model):
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     stop_reason = models.CharField(_("reason for stopping"), max_length=20, choices=StopReason.choices, blank=True)
     indication = models.TextField(_("indication"), blank=True)
+    # Label the schedule follows (clinical.md §0: EU SmPC by default), the label version where the
+    # rules differ (FcRn cycle gaps) and the nusinersen regimen (12 mg standard or 50/28 mg).
+    jurisdiction = models.CharField(_("label jurisdiction"), max_length=2, choices=Jurisdiction.choices, default="EU")
+    label_version = models.CharField(_("label version"), max_length=16, default="current", blank=True)
+    regimen = models.CharField(_("regimen"), max_length=16, choices=Regimen.choices, default="standard")
+    # C5 inhibitors: antibiotic prophylaxis started instead of vaccination ≥2 weeks before (§B.2).
+    prophylaxis_started_on = models.DateField(_("antibiotic prophylaxis started on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -161,6 +178,9 @@ class Administration(models.Model):
     )
     visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="administrations")
     procedure = models.JSONField(_("procedure"), default=dict, blank=True)
+    lot = models.CharField(_("lot"), max_length=64, blank=True)
+    cycle_number = models.PositiveSmallIntegerField(_("cycle"), null=True, blank=True)
+    override_reason = models.TextField(_("reason for overriding a safety rule"), blank=True)
     findings = models.JSONField(_("acknowledged findings"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
