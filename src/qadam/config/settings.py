@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "qadam.monitoring",
     "qadam.reports",
     "qadam.interop",
+    "qadam.interop.imports",
 ]
 
 MIDDLEWARE = [
