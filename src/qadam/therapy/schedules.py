@@ -676,11 +676,16 @@ def botulinum_product(course: TherapyCourse, dose: Administration) -> str:
     return (dose.procedure or {}).get("product") or course.product or course.drug
 
 
+def botulinum_units_of(procedure: dict | None) -> float:
+    """The sum of the units over a session's injections (one product: units never mix, §B.3)."""
+    injections = (procedure or {}).get("injections") or []
+    return float(sum(Decimal(str(i.get("units") or 0)) for i in injections))
+
+
 def botulinum_units(dose: Administration) -> float:
     """Units of one session: the sum over the injections, else the recorded dose."""
-    injections = (dose.procedure or {}).get("injections") or []
-    if injections:
-        return float(sum(Decimal(str(i.get("units") or 0)) for i in injections))
+    if (dose.procedure or {}).get("injections"):
+        return botulinum_units_of(dose.procedure)
     return float(dose.dose or 0)
 
 
