@@ -27,7 +27,8 @@ Decisions where the spec is silent (docs/monitoring.md, each [RD]):
   28 days) has passed after its window closed: an acute time point cannot be made up months later.
 - The first point whose window has not closed is **upcoming** when its window opens within the
   horizon (default 90 days).
-- The same instrument due from several rows is listed once per state: the earliest due date wins.
+- The same instrument due from several rows (or anchor occurrences) is listed once per state: the
+  latest missed date when overdue, the earliest date when upcoming.
 - Instruments with a minimum age are not scheduled before it: RULM from 30 months (scales.md §2.2),
   FVC from 5 years (clinical.md §A.1.2: "if able, usually ≥5–6 y").
 - Calendar months, clamped to the end of a shorter month (``qadam.regimens.calendar_months``).
@@ -410,9 +411,16 @@ def due_items(
                 item = _judge(row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit)
                 for found in item:
                     slot = (found.instrument, found.state)
-                    if slot not in best or found.due < best[slot].due:
+                    if slot not in best or _better(found, best[slot]):
                         best[slot] = found
     return sorted(best.values(), key=lambda i: (i.due, i.instrument, i.state))
+
+
+def _better(found: DueItem, kept: DueItem) -> bool:
+    """Overdue: the latest missed date wins (earlier misses are behind it); upcoming: the earliest."""
+    if found.state == OVERDUE:
+        return found.due > kept.due
+    return found.due < kept.due
 
 
 def _occurrences(row: ProtocolRow, patient: PatientDates) -> list[tuple[date, Course | None, date | None]]:

@@ -1,0 +1,328 @@
+"""Due assessments from protocol rows, with every date worked by hand (clinical.md §A rules 1–3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from qadam import scales
+from qadam.monitoring.defaults import default_protocols
+from qadam.monitoring.due import (
+    Course,
+    Duration,
+    PatientDates,
+    ProtocolError,
+    ProtocolRow,
+    due_items,
+    parse_rows,
+    tolerance_days,
+)
+
+from ..purity import foreign_imports
+
+
+def row(**fields) -> ProtocolRow:
+    base = {"key": "r", "instruments": ["hfmse"], "anchor": "diagnosis", "offsets": ["P0D"]}
+    return ProtocolRow.from_dict({**base, **fields})
+
+
+def summary(items):
+    return [
+        (i.instrument, i.due.isoformat(), i.state, i.window_start.isoformat(), i.window_end.isoformat()) for i in items
+    ]
+
+
+def test_the_module_is_pure():
+    from pathlib import Path
+
+    import qadam.monitoring.due as module
+
+    assert foreign_imports([Path(module.__file__)], allowed=("qadam.regimens.calendar_months",)) == []
+
+
+@pytest.mark.parametrize(
+    ("previous", "due", "days"),
+    [
+        (date(2024, 1, 10), date(2024, 4, 10), 14),  # exactly 3 calendar months: ±2 weeks
+        (date(2024, 1, 10), date(2024, 4, 9), 7),  # a day short of 3 months: between the rules, ±7 [RD]
+        (date(2024, 1, 10), date(2024, 2, 10), 3),  # exactly 1 month: ±3 days
+        (date(2024, 1, 10), date(2024, 1, 24), 3),  # 14 days
+        (date(2024, 1, 31), date(2024, 4, 30), 14),  # 31 Jan + 3 months = 30 Apr (clamped)
+    ],
+)
+def test_tolerance_follows_rule_1(previous, due, days):
+    assert tolerance_days(previous, due) == days
+
+
+def test_durations_on_the_calendar():
+    assert Duration.parse("P63D").after(date(2025, 1, 6)) == date(2025, 3, 10)  # 25 + 28 + 10 days
+    assert Duration.parse("P4M").after(date(2023, 10, 31)) == date(2024, 2, 29)
+    assert Duration.parse("P2W").before(date(2025, 1, 6)) == date(2024, 12, 23)
+    assert str(Duration.parse("P1Y")) == "P1Y"
+    with pytest.raises(ValueError):
+        Duration.parse("6 months")
+
+
+class TestSitterOnNusinersen:
+    """clinical.md §A.1.2, sitter on nusinersen: HFMSE + RULM at baseline, end of loading, then every
+    maintenance dose (4 months). Start and first dose on Monday 6 January 2025; today 1 August 2025."""
+
+    rows = [
+        row(
+            key="s",
+            instruments=["hfmse", "rulm"],
+            anchor="treatment_start",
+            offsets=["P0D", "P63D"],
+            every="P4M",
+            status="sitter",
+            treatment="nusinersen",
+        )
+    ]
+    patient = PatientDates(
+        birth_date=date(2016, 5, 9),
+        status="sitter",
+        courses=(Course("nusinersen", date(2025, 1, 6), (date(2025, 1, 6), date(2025, 1, 20))),),
+    )
+    today = date(2025, 8, 1)
+
+    def items(self, done):
+        return due_items(rows=self.rows, patient=self.patient, done=done, today=self.today, condition="sma")
+
+    def test_assessed_on_time_then_missed(self):
+        # Baseline 15 Dec 2024 is inside [6 Oct 2024, 6 Jan 2025] (rule 3).
+        # Day 63 = 10 Mar 2025; 63 days is between 1 and 3 months, so ±7: 3–17 Mar; assessed 12 Mar.
+        # The next follows on from 12 Mar: 12 Jul 2025, ±14 (4 months): 28 Jun – 26 Jul, closed and
+        # not assessed on 1 Aug: overdue. Then 12 Nov 2025 (from the due date, nothing assessed),
+        # window 29 Oct – 26 Nov, opening within 90 days of 1 Aug (30 Oct): upcoming.
+        items = [i for i in self.items({"hfmse": [date(2024, 12, 15), date(2025, 3, 12)]}) if i.instrument == "hfmse"]
+        assert summary(items) == [
+            ("hfmse", "2025-07-12", "overdue", "2025-06-28", "2025-07-26"),
+            ("hfmse", "2025-11-12", "upcoming", "2025-10-29", "2025-11-26"),
+        ]
+        assert items[0].missed == 1
+        assert items[0].offset == "P4M" and items[0].anchor_date == date(2025, 1, 6)
+
+    def test_never_assessed(self):
+        # RULM never done: baseline, day 63 (10 Mar) and 10 Jul (10 Mar + 4 months) missed; the
+        # latest, 10 Jul (window 26 Jun – 24 Jul), is the overdue one and counts 3 misses.
+        items = [i for i in self.items({}) if i.instrument == "rulm"]
+        assert summary(items) == [
+            ("rulm", "2025-07-10", "overdue", "2025-06-26", "2025-07-24"),
+            ("rulm", "2025-11-10", "upcoming", "2025-10-27", "2025-11-24"),
+        ]
+        assert items[0].missed == 3
+
+    def test_a_late_assessment_still_counts(self):
+        # 12 Jul due; assessed 5 Aug (after the window, before the next window opens): not overdue
+        # once done, and the next follows on from 5 Aug: 5 Dec 2025.
+        items = due_items(
+            rows=self.rows,
+            patient=self.patient,
+            done={"hfmse": [date(2024, 12, 15), date(2025, 3, 12), date(2025, 8, 5)]},
+            today=date(2025, 8, 6),
+            condition="sma",
+        )
+        assert [i for i in items if i.instrument == "hfmse"] == []  # 5 Dec opens on 21 Nov, beyond 90 days
+        later = due_items(
+            rows=self.rows,
+            patient=self.patient,
+            done={"hfmse": [date(2024, 12, 15), date(2025, 3, 12), date(2025, 8, 5)]},
+            today=date(2025, 11, 1),
+            condition="sma",
+        )
+        assert summary([i for i in later if i.instrument == "hfmse"]) == [
+            ("hfmse", "2025-12-05", "upcoming", "2025-11-21", "2025-12-19")
+        ]
+
+
+class TestBaselineRule3:
+    """clinical.md §A rule 3: a baseline within the 3 months before the first dose of a
+    disease-modifying therapy. Risdiplam course starting on 1 May 2025."""
+
+    rows = [row(key="b", anchor="treatment_start", offsets=["P0D"], every="P6M", treatment="risdiplam")]
+
+    def patient(self, doses=()):
+        return PatientDates(birth_date=date(2010, 1, 1), courses=(Course("risdiplam", date(2025, 5, 1), doses),))
+
+    def test_baseline_upcoming_before_the_first_dose(self):
+        # 15 Jan is more than 3 months before 1 May (window 1 Feb – 1 May): not a baseline.
+        items = due_items(
+            rows=self.rows, patient=self.patient(), done={"hfmse": [date(2025, 1, 15)]}, today=date(2025, 4, 20)
+        )
+        assert summary(items) == [("hfmse", "2025-05-01", "upcoming", "2025-02-01", "2025-05-01")]
+        assert items[0].rule == "baseline_before_first_dose"
+
+    def test_a_recent_assessment_is_the_baseline(self):
+        items = due_items(
+            rows=self.rows, patient=self.patient(), done={"hfmse": [date(2025, 2, 10)]}, today=date(2025, 4, 20)
+        )
+        assert items == []
+
+    def test_first_dose_given_without_baseline(self):
+        # First dose 3 May (two days after the course start): the window is 3 Feb – 3 May. An
+        # assessment after the dose (5 May) cannot be the baseline: overdue on 10 May.
+        items = due_items(
+            rows=self.rows,
+            patient=self.patient((date(2025, 5, 3),)),
+            done={"hfmse": [date(2025, 5, 5)]},
+            today=date(2025, 5, 10),
+        )
+        assert summary(items) == [("hfmse", "2025-05-03", "overdue", "2025-02-03", "2025-05-03")]
+        assert items[0].rule == "baseline_before_first_dose"
+
+    def test_untreated_rows_do_not_apply_to_a_treated_patient(self):
+        untreated = [row(key="u", every="P6M", treatment="untreated")]
+        patient = PatientDates(birth_date=date(2010, 1, 1), diagnosis=date(2020, 1, 1), courses=self.patient().courses)
+        assert due_items(rows=untreated, patient=patient, done={}, today=date(2025, 4, 20), condition="sma") == []
+        no_course = PatientDates(birth_date=date(2010, 1, 1), diagnosis=date(2025, 1, 1))
+        assert summary(
+            due_items(rows=untreated, patient=no_course, done={}, today=date(2025, 4, 20), condition="sma")
+        ) == [
+            ("hfmse", "2025-01-01", "overdue", "2024-12-18", "2025-01-15"),
+            ("hfmse", "2025-07-01", "upcoming", "2025-06-17", "2025-07-15"),
+        ]
+
+
+def test_age_limits_switch_rows_at_two_years():
+    """Non-sitter untreated: CHOP INTEND every 3 months under 2 years, every 6 months after.
+    Born 1 Mar 2024 (2 years on 1 Mar 2026), diagnosed 1 Apr 2024, assessed 3 Apr and 5 Jul 2024.
+
+    Under-2 row: 1 Apr (±14, assessed 3 Apr) → 3 Jul (assessed 5 Jul) → 5 Oct 2024, 5 Jan, 5 Apr,
+    5 Jul, 5 Oct 2025, 5 Jan 2026 (the last before 2 years), none assessed.
+    Over-2 row: 1 Apr 2024 (assessed 3 Apr) → 3 Oct 2024 → 3 Apr 2025 → 3 Oct 2025 → 3 Apr 2026 (the
+    first at 2 years or more; window 20 Mar – 17 Apr) → 3 Oct 2026.
+    On 1 May 2026 the latest missed date is 3 Apr 2026; 3 Oct 2026 opens beyond 90 days.
+    """
+    rows = [
+        row(key="infant", instruments=["chop_intend"], every="P3M", max_age_months=24),
+        row(key="child", instruments=["chop_intend"], every="P6M", min_age_months=24),
+    ]
+    patient = PatientDates(birth_date=date(2024, 3, 1), diagnosis=date(2024, 4, 1))
+    items = due_items(
+        rows=rows, patient=patient, done={"chop_intend": [date(2024, 4, 3), date(2024, 7, 5)]}, today=date(2026, 5, 1)
+    )
+    assert summary(items) == [("chop_intend", "2026-04-03", "overdue", "2026-03-20", "2026-04-17")]
+    assert items[0].row_key == "child"
+
+
+def test_rulm_waits_until_30_months():
+    # scales.md §2.2: RULM from 30 months. Born 1 Jan 2024 → 30 months on 1 Jul 2026.
+    rows = [row(instruments=["rulm"], every="P6M")]
+    patient = PatientDates(birth_date=date(2024, 1, 1), diagnosis=date(2024, 3, 1))
+    items = due_items(rows=rows, patient=patient, done={}, today=date(2026, 5, 1))
+    # 1 Mar 2024 + 6-monthly: 1 Sep 2026 is the first at 30 months or more (1 Mar 2026 is 26 months).
+    assert summary(items) == []
+    items = due_items(rows=rows, patient=patient, done={}, today=date(2026, 7, 1))
+    assert summary(items) == [("rulm", "2026-09-01", "upcoming", "2026-08-18", "2026-09-15")]
+
+
+class TestStroke:
+    """clinical.md §A.3: NIHSS at onset, 24 h and day 7; mRS at 90 days ±14 days. Onset 10 Jan 2025."""
+
+    nihss = row(key="n", instruments=["nihss"], offsets=["P0D", "P1D", "P7D"], tolerance_days=1)
+    mrs = row(key="m", instruments=["mrs"], offsets=["P90D"], tolerance_days=14)
+    patient = PatientDates(birth_date=date(1950, 6, 1), diagnosis=date(2025, 1, 10))
+
+    def test_acute_points_missed(self):
+        # Day 7 = 17 Jan (16–18 Jan) is the latest closed point on 20 Jan: overdue, three missed.
+        items = due_items(rows=[self.nihss], patient=self.patient, done={}, today=date(2025, 1, 20))
+        assert summary(items) == [("nihss", "2025-01-17", "overdue", "2025-01-16", "2025-01-18")]
+        assert items[0].missed == 3
+
+    def test_an_acute_point_lapses(self):
+        # The last point of a row without repetition lapses 28 days (more than its 6-day interval)
+        # after its window closed: 18 Jan + 28 = 15 Feb.
+        assert due_items(rows=[self.nihss], patient=self.patient, done={}, today=date(2025, 2, 15)) != []
+        assert due_items(rows=[self.nihss], patient=self.patient, done={}, today=date(2025, 2, 16)) == []
+
+    def test_mrs_at_90_days(self):
+        # 10 Jan + 90 days = 10 Apr 2025 (21 + 28 + 31 + 10); window 27 Mar – 24 Apr.
+        items = due_items(rows=[self.mrs], patient=self.patient, done={}, today=date(2025, 3, 1))
+        assert summary(items) == [("mrs", "2025-04-10", "upcoming", "2025-03-27", "2025-04-24")]
+        assert (
+            due_items(rows=[self.mrs], patient=self.patient, done={"mrs": [date(2025, 4, 22)]}, today=date(2025, 5, 1))
+            == []
+        )
+
+
+def test_each_dose_anchors_its_own_points():
+    """Botulinum: MAS at the injection, 5 weeks after and 12 weeks after, anchored on each dose.
+    Sessions 6 Jan and 7 Apr 2025; MAS on 6 Jan and 10 Feb. On 20 Apr 2025:
+    - first session: 31 Mar (12 weeks; 7 weeks after 10 Feb: ±7, 24 Mar – 7 Apr) missed;
+    - second session: 7 Apr (±7: 31 Mar – 14 Apr, the gap to 12 May being 5 weeks) missed, the
+      latest missed date; 12 May (5 May – 19 May) upcoming."""
+    rows = [row(key="bt", instruments=["mas"], anchor="dose", offsets=["P0D", "P5W", "P12W"], treatment="botulinum")]
+    patient = PatientDates(
+        birth_date=date(1960, 1, 1),
+        courses=(Course("botulinum", date(2025, 1, 6), (date(2025, 1, 6), date(2025, 4, 7))),),
+    )
+    items = due_items(
+        rows=rows, patient=patient, done={"mas": [date(2025, 1, 6), date(2025, 2, 10)]}, today=date(2025, 4, 20)
+    )
+    assert summary(items) == [
+        ("mas", "2025-04-07", "overdue", "2025-03-31", "2025-04-14"),
+        ("mas", "2025-05-12", "upcoming", "2025-05-05", "2025-05-19"),
+    ]
+
+
+def test_functional_status_selects_rows():
+    rows = [
+        row(key="w", status="walker", every="P6M"),
+        row(key="s", instruments=["rulm"], status="sitter", every="P6M"),
+    ]
+    patient = PatientDates(birth_date=date(2010, 1, 1), diagnosis=date(2025, 1, 1), status="sitter")
+    assert {i.row_key for i in due_items(rows=rows, patient=patient, done={}, today=date(2025, 2, 1))} == {"s"}
+
+
+def test_the_default_protocols_are_valid_and_cite_their_source():
+    protocols = default_protocols()
+    assert set(protocols) == {"sma", "mg", "stroke", "pain"}
+    for protocol in protocols.values():
+        assert protocol.rows
+        for parsed in protocol.rows:
+            assert parsed.source, parsed.key
+            assert set(parsed.instruments) <= set(scales.INSTRUMENTS)
+
+
+def test_rows_are_checked():
+    good = {"key": "ok", "instruments": ["hfmse"], "anchor": "diagnosis", "offsets": ["P0D"]}
+    with pytest.raises(ProtocolError) as caught:
+        parse_rows(
+            "sma",
+            [
+                good,
+                {**good, "key": "ok"},
+                {
+                    "key": "Bad Key",
+                    "instruments": ["nope"],
+                    "anchor": "moon",
+                    "offsets": ["P6M", "P3M"],
+                    "every": "P0D",
+                },
+                {**good, "key": "t", "anchor": "dose"},
+                {
+                    **good,
+                    "key": "s",
+                    "status": "runner",
+                    "treatment": "c5_inhibitor",
+                    "tolerance_days": 400,
+                    "colour": 1,
+                },
+            ],
+            scales.INSTRUMENTS,
+        )
+    codes = {(i, f, c) for i, f, c, _v in caught.value.problems}
+    assert codes == {
+        (1, "key", "key_repeated"),
+        (2, "key", "key_invalid"),
+        (2, "instruments", "instrument_unknown"),
+        (2, "anchor", "anchor_unknown"),
+        (2, "offsets", "offsets_not_increasing"),
+        (2, "every", "every_zero"),
+        (3, "treatment", "treatment_required"),
+        (4, "", "field_unknown"),
+        (4, "status", "status_unknown"),
+        (4, "treatment", "treatment_unknown"),
+        (4, "tolerance_days", "tolerance_invalid"),
+    }
