@@ -132,6 +132,8 @@ class TestEveryInstrument:
         expected = {i.id for i in instrument.items} | {f"{i.id}:{c.code}" for i in instrument.items for c in i.choices}
         expected |= {"total"} if instrument.total_range is not None else set()
         expected |= {f"subscore:{s.id}" for s in instrument.subscales}
+        expected |= {f"band:{b.code}" for b in instrument.bands}
+        expected |= {f"band:{s.id}:{b.code}" for s in instrument.subscales for b in s.bands}
         assert set(codes) == expected
         for concept in concepts:
             assert {d["language"] for d in concept.get("designation", [])} <= {"kk", "ru"}

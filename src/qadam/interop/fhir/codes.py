@@ -6,7 +6,9 @@ Every instrument has one code system of its own, ``{base}/CodeSystem/<id>``, hol
 * the answers of each item (code = ``<item id>:<answer code>``, e.g. ``1a:2``, ``elbow_flexors_L:1+``),
   qualified by the item because the same answer code means a different thing on another item
   (NIHSS ``0`` is "alert" on 1a and "normal" on 8) and may carry different points,
-* its scores (``total`` and ``subscore:<id>``).
+* its scores (``total`` and ``subscore:<id>``),
+* the interpretation bands of the total (``band:<band>``) and of each subscore
+  (``band:<subscale>:<band>``), which Observations of the scores carry as their interpretation.
 
 LOINC codes are used beside ours wherever the instrument definition has them: the panel, the item
 codes and the total. LOINC answer codes (LA…) are used for an item's options only when LOINC codes
@@ -39,6 +41,7 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 
 TOTAL = "total"
 SUBSCORE_PREFIX = "subscore:"
+BAND_PREFIX = "band:"
 
 # Our units as UCUM codes (the questionnaire-unit extension is bound to UCUM).
 UCUM_UNITS: dict[str, str] = {
@@ -102,6 +105,11 @@ def answer_code(item: Item, choice: Choice) -> str:
 
 def subscore_code(subscale_id: str) -> str:
     return f"{SUBSCORE_PREFIX}{subscale_id}"
+
+
+def band_code(band: str, subscale_id: str | None = None) -> str:
+    """The code of an interpretation band: ``band:<band>`` of the total, ``band:<subscale>:<band>``."""
+    return f"{BAND_PREFIX}{subscale_id}:{band}" if subscale_id else f"{BAND_PREFIX}{band}"
 
 
 # --- codings --------------------------------------------------------------------------------------
@@ -210,6 +218,12 @@ def codesystem_for(instrument: Instrument, base: str = DEFAULT_BASE) -> dict[str
     """The instrument's own CodeSystem: items with their answers nested, then the scores."""
     concepts = [_item_concept(instrument, item) for item in instrument.items]
     concepts += [_score_concept(instrument, score) for score in scores_of(instrument)]
+    concepts += [_concept(band_code(band.code), band.label, "band") for band in instrument.bands]
+    concepts += [
+        _concept(band_code(band.code, subscale.id), band.label, "band")
+        for subscale in instrument.subscales
+        for band in subscale.bands
+    ]
     title = Text(
         f"{instrument.name}: items, answers and scores",
         f"{instrument.name}: тармақтар, жауаптар және балдар",
@@ -235,7 +249,7 @@ def codesystem_for(instrument: Instrument, base: str = DEFAULT_BASE) -> dict[str
             "hierarchyMeaning": "grouped-by",
             "content": "complete",
             "count": _count(concepts),
-            "property": [{"code": "kind", "description": "item | answer | score", "type": "code"}],
+            "property": [{"code": "kind", "description": "item | answer | score | band", "type": "code"}],
             "concept": concepts,
         }
     )

@@ -8,6 +8,7 @@ response to our Questionnaire or to a form of an instrument we know (see ``forms
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def response_for(
     if result is None:
         result = _score(instrument, responses, context)
     values = _answer_values(instrument, responses, context, result, base)
-    questionnaire = questionnaire_for(instrument, base)
+    questionnaire = _questionnaire(instrument.code, base)
     resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     if response_id:
         resource["id"] = response_id
@@ -83,6 +84,12 @@ def response_for(
     if items:
         resource["item"] = items
     return resource
+
+
+@functools.lru_cache(maxsize=256)
+def _questionnaire(code: str, base: str) -> dict[str, Any]:
+    """The Questionnaire a response follows, built once per instrument and base (only read here)."""
+    return questionnaire_for(code, base)
 
 
 def _answer_values(
