@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("qadam.web.routes.therapy")),
     path("", include("qadam.web.routes.monitoring")),
     path("", include("qadam.web.routes.reports")),
+    path("", include("qadam.web.routes.research")),
 ]
