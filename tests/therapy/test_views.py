@@ -1,0 +1,142 @@
+"""Therapy screens: the card on the patient page and the forms, from inside and outside the center."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from qadam.audit.models import AuditEntry
+from qadam.therapy import services
+from qadam.therapy.models import Administration, TherapyCourse, Vaccination, WeightRecord
+from tests.web.conftest import signed_in
+
+D = datetime.date
+
+
+def url(name: str, patient, *args) -> str:
+    return reverse(name, args=[patient.registry_id, *args])
+
+
+@pytest.fixture
+def course(world, patient_a):
+    course = services.course_start(by=world.clinician_a, patient=patient_a, drug="nusinersen", started_on=D(2025, 1, 6))
+    services.administration_record(by=world.clinician_a, course=course, given_on=D(2025, 1, 6), dose=12, dose_unit="mg", route="intrathecal")  # fmt: skip
+    return course
+
+
+def test_patient_page_shows_the_therapy_card_with_next_due_and_overdue(world, patient_a, course):
+    page = signed_in(world.clinician_a).get(url("patient_detail", patient_a)).content.decode()
+    assert 'data-testid="therapies"' in page and "Nusinersen" in page
+    # The second loading dose (20 Jan 2025) is long overdue today: marked in words, with its rule.
+    assert 'data-testid="overdue"' in page and "Overdue since" in page
+    assert "SPINRAZA" in page
+    assert url("therapy_dose_new", patient_a, course.pk) in page
+
+
+def test_card_in_russian_names_the_drug_in_russian(world, patient_a, course):
+    page = signed_in(world.clinician_a, "ru").get(url("patient_detail", patient_a)).content.decode()
+    assert "Нусинерсен" in page
+
+
+def test_registry_manager_sees_the_card_without_buttons_and_cannot_open_forms(world, patient_a, course):
+    client = signed_in(world.manager)
+    page = client.get(url("patient_detail", patient_a)).content.decode()
+    assert "Nusinersen" in page and url("therapy_dose_new", patient_a, course.pk) not in page
+    assert url("therapy_course_new", patient_a) not in page
+    assert client.get(url("therapy_course_new", patient_a)).status_code == 403
+    assert client.get(url("therapy_dose_new", patient_a, course.pk)).status_code == 403
+    assert client.get(url("therapy_course_detail", patient_a, course.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["therapy_course_new", "therapy_vaccination_new", "therapy_weight_new"])
+def test_outside_the_center_every_patient_form_is_404(world, patient_a, name):
+    client = signed_in(world.clinician_b)
+    assert client.get(url(name, patient_a)).status_code == 404
+    assert client.post(url(name, patient_a), {}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name", ["therapy_dose_new", "therapy_course_stop", "therapy_adverse_event_new", "therapy_course_detail"]
+)
+def test_outside_the_center_every_course_screen_is_404(world, patient_a, course, name):
+    assert signed_in(world.clinician_b).get(url(name, patient_a, course.pk)).status_code == 404
+    assert signed_in(world.outsider).get(url(name, patient_a, course.pk)).status_code == 404
+
+
+def test_a_course_of_another_patient_is_404(world, patient_a, patient_b, course):
+    assert signed_in(world.clinician_b).get(url("therapy_dose_new", patient_b, course.pk)).status_code == 404
+
+
+def test_not_signed_in_goes_to_sign_in(client, patient_a):
+    response = client.get(url("therapy_course_new", patient_a))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_start_a_course_and_bad_input(world, patient_a):
+    client = signed_in(world.clinician_a)
+    bad = client.post(url("therapy_course_new", patient_a), {"drug": "aspirin", "started_on": "2025-02-30", "jurisdiction": "EU", "regimen": "standard"})  # fmt: skip
+    assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+    assert not TherapyCourse.objects.exists()
+    ok = client.post(url("therapy_course_new", patient_a), {"drug": "risdiplam", "started_on": "2025-02-01", "jurisdiction": "EU", "regimen": "standard"})  # fmt: skip
+    assert ok.status_code == 302
+    assert TherapyCourse.objects.get().drug == "risdiplam"
+    assert AuditEntry.objects.filter(object_type="therapy.therapycourse", action="create").count() == 1
+
+
+def test_record_a_dose_with_procedure_details(world, patient_a, course):
+    client = signed_in(world.clinician_a)
+    form = client.get(url("therapy_dose_new", patient_a, course.pk)).content.decode()
+    assert "Intrathecal procedure" in form and "Needle gauge" in form
+    data = {"given_on": "2025-01-20", "route": "intrathecal", "dose": "12", "dose_unit": "mg", "approach": "interlaminar", "needle_gauge": "22", "attempts": "1"}  # fmt: skip
+    assert client.post(url("therapy_dose_new", patient_a, course.pk), data).status_code == 302
+    dose = Administration.objects.get(given_on=D(2025, 1, 20))
+    assert dose.procedure == {"approach": "interlaminar", "needle_gauge": 22, "attempts": 1}
+
+
+def test_a_warning_is_shown_and_the_dose_is_recorded_only_when_confirmed(world, patient_a, course):
+    client = signed_in(world.clinician_a)
+    data = {"given_on": "2025-01-13", "route": "intrathecal", "dose": "12", "dose_unit": "mg"}  # 7 days: label ≥14
+    refused = client.post(url("therapy_dose_new", patient_a, course.pk), data)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'data-testid="dose-findings"' in page and "at least 14" in page and "id_acknowledge_warnings" in page
+    assert Administration.objects.count() == 1
+    confirmed = client.post(url("therapy_dose_new", patient_a, course.pk), {**data, "acknowledge_warnings": "on"})
+    assert confirmed.status_code == 302 and Administration.objects.count() == 2
+
+
+def test_botulinum_form_has_the_injection_table(world, patient_a):
+    botox = services.course_start(by=world.clinician_a, patient=patient_a, drug="onabotulinumtoxinA", product="botox", started_on=D(2025, 1, 1))  # fmt: skip
+    client = signed_in(world.clinician_a)
+    page = client.get(url("therapy_dose_new", patient_a, botox.pk)).content.decode()
+    assert 'data-testid="injections"' in page and "never added" in page
+    data = {"given_on": "2025-01-10", "route": "im", "botulinum_product": "botox", "muscle_0": "Biceps brachii", "side_0": "left", "units_0": "100", "muscle_1": "Brachialis", "side_1": "left", "units_1": "50"}  # fmt: skip
+    assert client.post(url("therapy_dose_new", patient_a, botox.pk), data).status_code == 302
+    dose = Administration.objects.get(course=botox)
+    assert dose.dose == 150 and len(dose.procedure["injections"]) == 2
+    blocked = client.post(url("therapy_dose_new", patient_a, botox.pk), {**data, "given_on": "2025-02-10", "acknowledge_warnings": "on"})  # fmt: skip
+    assert blocked.status_code == 400 and "84 days" in blocked.content.decode()
+    detail = client.get(url("therapy_course_detail", patient_a, botox.pk)).content.decode()
+    assert "Biceps brachii" in detail
+
+
+def test_stop_adverse_event_vaccination_weight(world, patient_a, course):
+    client = signed_in(world.clinician_a)
+    dose = course.administrations.get()
+    ae = {"onset_on": "2025-01-07", "description": "Headache", "severity": "mild", "outcome": "recovered", "administration": str(dose.pk)}  # fmt: skip
+    assert client.post(url("therapy_adverse_event_new", patient_a, course.pk), ae).status_code == 302
+    assert client.post(url("therapy_vaccination_new", patient_a), {"vaccine": "influenza", "given_on": "2025-01-05"}).status_code == 302  # fmt: skip
+    assert client.post(url("therapy_weight_new", patient_a), {"measured_on": "2025-01-05", "weight_kg": "abc"}).status_code == 400  # fmt: skip
+    assert client.post(url("therapy_weight_new", patient_a), {"measured_on": "2025-01-05", "weight_kg": "54,2"}).status_code == 302  # fmt: skip
+    assert Vaccination.objects.count() == 1 and WeightRecord.objects.get().weight_kg == Decimal("54.2")
+    stale = client.post(url("therapy_course_stop", patient_a, course.pk), {"stopped_on": "2025-03-01", "reason": "patient_choice", "row_version": "9"})  # fmt: skip
+    assert stale.status_code == 409
+    stop = client.post(url("therapy_course_stop", patient_a, course.pk), {"stopped_on": "2025-03-01", "reason": "patient_choice", "row_version": "1"})  # fmt: skip
+    assert stop.status_code == 302
+    course.refresh_from_db()
+    assert course.stopped_on == D(2025, 3, 1)
+    page = client.get(url("patient_detail", patient_a)).content.decode()
+    assert "stopped" in page and "54.2 kg" in page
