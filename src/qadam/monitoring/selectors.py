@@ -26,7 +26,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from qadam import regimens, scales
 from qadam.assessments.models import Assessment, Visit
 from qadam.centers.models import Center, Role
-from qadam.centers.selectors import can_see_patients, centers_for, is_registry_manager, roles_for
+from qadam.centers.selectors import can_see_patients, can_write_clinical, centers_for, is_registry_manager, roles_for
 from qadam.core.exceptions import NotVisible
 from qadam.patients.models import Diagnosis, Icd10Code, Patient, SmaStatus
 from qadam.patients.selectors import ensure_visible
@@ -473,8 +473,6 @@ def patient_monitoring(
     *, viewer: Any, patient: Patient, today: datetime.date, horizon_days: int = due.DEFAULT_HORIZON_DAYS
 ) -> PatientMonitoring:
     """Overdue and upcoming assessments, doses and the transition checklist of one patient."""
-    from qadam.centers.selectors import can_write_clinical
-
     ensure_visible(viewer=viewer, patient=patient)
     data = _load(Patient.objects.filter(pk=patient.pk))[patient.pk]
     months = transition_months()
@@ -539,6 +537,11 @@ def worklist(*, viewer: Any, today: datetime.date, filters: WorklistFilters = Wo
             items.append(item)
     items.sort(key=_sort_key)
     return Worklist(items=items, centers=centers, today=today, filters=filters)
+
+
+def can_write_transition(*, viewer: Any, patient: Patient) -> bool:
+    """Clinicians and coordinators of the patient's center record transition progress."""
+    return can_write_clinical(viewer, patient.center_id)
 
 
 def transition_checklist(*, viewer: Any, patient: Patient, today: datetime.date) -> TransitionStatus:

@@ -1,0 +1,199 @@
+"""The worklist: only the user's centers, filters, pagination, CSV, bounded queries, the patient page."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from qadam.audit.models import AuditEntry
+from qadam.core.exceptions import NotVisible
+from qadam.monitoring import selectors
+from qadam.monitoring.selectors import WorklistFilters
+
+from .conftest import course, done, signed_in, sma_patient
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(items):
+    return sorted({(i.registry_id, i.code, i.state) for i in items})
+
+
+def test_only_the_users_centers(world, overdue_patient, other_center_patient, today):
+    mine = selectors.worklist(viewer=world.clinician_a, today=today).items
+    assert {i.registry_id for i in mine} == {overdue_patient.registry_id}
+    theirs = selectors.worklist(viewer=world.clinician_b, today=today).items
+    assert {i.registry_id for i in theirs} == {other_center_patient.registry_id}
+    # A registry manager sees every center's records, but the worklist is for their own center (B).
+    assert {i.registry_id for i in selectors.worklist(viewer=world.manager, today=today).items} == {
+        other_center_patient.registry_id
+    }
+    assert selectors.worklist(viewer=world.outsider, today=today).items == []
+    with pytest.raises(NotVisible):
+        selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(center="center-b"))
+
+
+def test_an_untreated_sitter_a_year_after_diagnosis(world, overdue_patient, today):
+    items = selectors.worklist(viewer=world.clinician_a, today=today).items
+    hfmse = [i for i in items if i.code == "hfmse"]
+    # Assessed at diagnosis; the 6-month point was missed; the 12-month point is due about now.
+    assert [i.state for i in hfmse] == ["overdue", "upcoming"]
+    assert hfmse[0].due == selectors.add_months(today - datetime.timedelta(days=365), 6)
+    assert hfmse[0].kind == "assessment" and hfmse[0].condition == "sma"
+    # Overdue items come first.
+    assert items[0].state == "overdue"
+
+
+def test_filters(world, overdue_patient, today):
+    def only(**filters):
+        return selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(**filters)).items
+
+    assert {i.state for i in only(state="overdue")} == {"overdue"}
+    assert {i.state for i in only(state="upcoming")} == {"upcoming"}
+    assert only(condition="mg") == []
+    assert {i.condition for i in only(condition="sma")} == {"sma"}
+    assert only(kind="dose") == []
+    assert only(center="center-a")
+    # A horizon of 0 days keeps upcoming items only when their window is already open.
+    assert all(i.window_start <= today for i in only(state="upcoming", horizon_days=0))
+
+
+def test_doses_from_the_therapy_schedules(world, today):
+    patient = sma_patient(
+        world.clinician_a,
+        world.center_a,
+        birth_date=datetime.date(2015, 1, 1),
+        diagnosed_on=today - datetime.timedelta(days=400),
+    )
+    start = today - datetime.timedelta(days=200)
+    course(world.clinician_a, patient, "nusinersen", start, doses=[start, start + datetime.timedelta(days=14)])
+    doses = selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(kind="dose")).items
+    assert doses and {i.code for i in doses} == {"nusinersen"}
+    # Doses 3 and 4 of the loading schedule are long overdue.
+    assert doses[0].state == "overdue"
+    # The nusinersen protocol row replaces the untreated one: the baseline before the first dose was missed.
+    hfmse = [i for i in selectors.worklist(viewer=world.clinician_a, today=today).items if i.code == "hfmse"]
+    assert hfmse and all(i.rule in ("protocol", "baseline_before_first_dose") for i in hfmse)
+
+
+def test_transition_patients(world, today):
+    teenager = sma_patient(
+        world.clinician_a,
+        world.center_a,
+        birth_date=selectors.add_months(today, -18 * 12 + 5),
+        diagnosed_on=today - datetime.timedelta(days=30),
+    )
+    items = selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(kind="transition")).items
+    assert [(i.registry_id, i.state) for i in items] == [(teenager.registry_id, "upcoming")]
+    assert items[0].due == selectors.add_months(teenager.birth_date, 18 * 12)
+    # Four months ahead only: the patient turns 18 in five months.
+    fewer = selectors.worklist(
+        viewer=world.clinician_a, today=today, filters=WorklistFilters(kind="transition", transition_months=4)
+    ).items
+    assert fewer == []
+
+
+def test_bounded_queries(world, today):
+    """The number of queries does not grow with the number of patients."""
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors.worklist(viewer=world.clinician_a, today=today)
+        return len(queries)
+
+    def add(n: int) -> None:
+        for k in range(n):
+            patient = sma_patient(
+                world.clinician_a,
+                world.center_a,
+                birth_date=datetime.date(2010, 1, 1 + k),
+                diagnosed_on=today - datetime.timedelta(days=300 + k),
+            )
+            done(world.clinician_a, patient, "hfmse", today - datetime.timedelta(days=100))
+            course(
+                world.clinician_a,
+                patient,
+                "nusinersen",
+                today - datetime.timedelta(days=90),
+                doses=[today - datetime.timedelta(days=90)],
+            )
+
+    add(2)
+    few = count()
+    add(8)
+    assert count() == few
+
+
+class TestWeb:
+    def test_page_inside_and_outside(self, world, overdue_patient, other_center_patient):
+        inside = signed_in(world.clinician_a).get("/worklist/")
+        assert inside.status_code == 200
+        body = inside.content.decode()
+        assert overdue_patient.registry_id in body and other_center_patient.registry_id not in body
+        assert signed_in(world.outsider).get("/worklist/").status_code == 200
+        assert overdue_patient.registry_id not in signed_in(world.outsider).get("/worklist/").content.decode()
+        assert signed_in(world.clinician_a).get("/worklist/?center=center-b").status_code == 400
+        assert signed_in(world.clinician_a).get("/worklist/?state=late").status_code == 400
+        assert signed_in(world.clinician_a).get("/worklist/?horizon=-1").status_code == 400
+
+    def test_signed_out(self, client):
+        response = client.get("/worklist/")
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+    def test_filter_to_overdue(self, world, overdue_patient):
+        body = signed_in(world.clinician_a).get("/worklist/?state=overdue").content.decode()
+        assert 'data-state="overdue"' in body and 'data-state="upcoming"' not in body
+
+    def test_pagination(self, world, today):
+        for k in range(30):
+            sma_patient(
+                world.clinician_a,
+                world.center_a,
+                birth_date=datetime.date(2010, 1, 1 + k % 28),
+                diagnosed_on=today - datetime.timedelta(days=400),
+            )
+        first = signed_in(world.clinician_a).get("/worklist/?state=overdue")
+        assert first.status_code == 200 and "page=2" in first.content.decode()
+        assert first.content.decode().count("<tr data-state") == 50
+        assert signed_in(world.clinician_a).get("/worklist/?state=overdue&page=2").status_code == 200
+
+    def test_csv(self, world, overdue_patient, other_center_patient):
+        before = AuditEntry.objects.count()
+        response = signed_in(world.clinician_a).get("/worklist.csv?state=overdue")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        raw = response.content
+        assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads UTF-8
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0][0] == "Registry id"
+        assert {row[0] for row in rows[1:]} == {overdue_patient.registry_id}
+        assert {row[6] for row in rows[1:]} == {"Overdue"}
+        export = AuditEntry.objects.order_by("-seq").first()
+        assert AuditEntry.objects.count() == before + 1 and export.action == "export"
+
+    def test_csv_in_russian_and_kazakh(self, world, overdue_patient):
+        client = signed_in(world.clinician_a)
+        client.cookies["django_language"] = "ru"
+        text = client.get("/worklist.csv").content.decode("utf-8-sig")
+        assert overdue_patient.registry_id in text
+        client.cookies["django_language"] = "kk"
+        assert client.get("/worklist.csv").status_code == 200
+
+    def test_csv_refuses_bad_filters(self, world):
+        assert signed_in(world.clinician_a).get("/worklist.csv?kind=everything").status_code == 400
+        assert signed_in(world.clinician_a).get("/worklist.csv?center=center-b").status_code == 400
+
+    def test_patient_page_section(self, world, overdue_patient):
+        page = signed_in(world.clinician_a).get(f"/patients/{overdue_patient.registry_id}/")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert 'data-testid="monitoring"' in body and "HFMSE" in body and "Overdue" in body
+        # A registry manager of another center sees the record, and what is due, without edit links.
+        manager = signed_in(world.manager).get(f"/patients/{overdue_patient.registry_id}/").content.decode()
+        assert 'data-testid="monitoring"' in manager and "/transition/" not in manager
