@@ -37,6 +37,12 @@ OPERATIONS = {
     ("/api/v1/tokens", "post"),
     ("/api/v1/tokens/{token_id}", "delete"),
     ("/api/v1/me", "get"),
+    ("/api/v1/therapies", "get"),
+    ("/api/v1/therapies", "post"),
+    ("/api/v1/therapies/{course_id}", "get"),
+    ("/api/v1/therapies/{course_id}/administrations", "post"),
+    ("/api/v1/therapies/{course_id}/stop", "post"),
+    ("/api/v1/therapies/{course_id}/adverse-events", "post"),
 }
 
 
