@@ -141,17 +141,23 @@ def _instrument_for_form(form: str, fields: list[Field]) -> tuple[scales.Instrum
         return None, None
     best_score, best = 0.0, None
     for definition in scales.INSTRUMENTS.values():
-        labels = [_item_labels(item) for item in definition.items]
-        total = sum(
-            max((_similarity(f.plain_label, text) for texts in labels for text in texts), default=0)
-            for f in scored_fields
-        )
-        score = total / max(len(scored_fields), len(definition.items))
-        if score > best_score:
+        matched = sum(1 for f in scored_fields if any(_fits(f, item) for item in definition.items))
+        score = matched / len(scored_fields)
+        if matched >= 2 and score > best_score:
             best_score, best = score, definition
-    if best is not None and best_score >= LABEL_POSSIBLE:
-        return best, f"Matched by the labels of its fields only (similarity {best_score:.2f}); check the instrument."
+    if best is not None and best_score >= 0.5:
+        return best, f"Matched by the labels of its fields only ({best_score:.0%} of them); check the instrument."
     return None, None
+
+
+def _fits(f: Field, item: scales.Item) -> bool:
+    """A field reads like the item and offers as many answers (not-tested and unknown codes aside)."""
+    if max(_similarity(_label_text(f), text) for text in _item_labels(item)) < LABEL_SURE:
+        return False
+    if not item.choices:
+        return not f.has_choices
+    regular = [c for c, label in f.choices if not NOT_TESTED_LABEL.search(label) and not MISSING_LABEL.search(label)]
+    return len(regular) == len(item.choices)
 
 
 def _item_labels(item: scales.Item) -> list[str]:
