@@ -43,6 +43,7 @@ OPERATIONS = {
     ("/api/v1/therapies/{course_id}/administrations", "post"),
     ("/api/v1/therapies/{course_id}/stop", "post"),
     ("/api/v1/therapies/{course_id}/adverse-events", "post"),
+    ("/api/v1/worklist", "get"),
 }
 
 
