@@ -206,10 +206,11 @@ def transition_step_set(
         step = TransitionStep.objects.select_for_update().filter(patient=patient, item=item).first()
         before = (step.done_on, step.note) if step else (None, "")
         created = step is None
+        if before == (done_on, note):
+            # Nothing changes (or nothing to record yet): no row, no audit entry.
+            return step or TransitionStep(patient=patient, item=item, done_on=done_on, note=note)
         if step is None:
             step = TransitionStep(patient=patient, item=item)
-        elif before == (done_on, note):
-            return step
         step.done_on = done_on
         step.note = note
         step.updated_by = by

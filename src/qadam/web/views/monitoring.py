@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -455,14 +456,15 @@ def transition_edit(request, registry_id: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                for item, _label, _step in checklist.steps:
-                    services.transition_step_set(
-                        by=request.user,
-                        patient=patient,
-                        item=item,
-                        done_on=form.cleaned_data[f"{item}_done_on"],
-                        note=form.cleaned_data[f"{item}_note"],
-                    )
+                with transaction.atomic():  # the whole checklist or nothing
+                    for item, _label, _step in checklist.steps:
+                        services.transition_step_set(
+                            by=request.user,
+                            patient=patient,
+                            item=item,
+                            done_on=form.cleaned_data[f"{item}_done_on"],
+                            note=form.cleaned_data[f"{item}_note"],
+                        )
             except Invalid as error:
                 for field_name, messages_ in error.field_messages().items():
                     target = f"{item}_{field_name}" if f"{item}_{field_name}" in form.fields else None

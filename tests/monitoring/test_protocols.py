@@ -1,0 +1,225 @@
+"""Protocol versions: defaults loaded by the migration, center overrides, history, rights, audit, the pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from qadam.audit.models import AuditEntry
+from qadam.core.exceptions import Conflict, Invalid, NotAllowed, NotVisible
+from qadam.core.testing import make_user
+from qadam.monitoring import selectors, services
+from qadam.monitoring.defaults import default_protocols
+from qadam.monitoring.models import ProtocolVersion
+
+from .conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(condition="sma"):
+    return default_protocols()[condition].rows_as_data()
+
+
+def test_the_migration_loaded_every_default(db):
+    defaults = ProtocolVersion.objects.filter(center__isnull=True)
+    assert sorted(defaults.values_list("condition", flat=True)) == ["mg", "pain", "sma", "stroke"]
+    sma = defaults.get(condition="sma")
+    assert sma.number == 1 and sma.rows == rows_of() and sma.created_by is None
+    assert "clinical.md" in sma.source
+
+
+def test_a_center_follows_the_default_until_it_saves_its_own(world):
+    view = selectors.protocol_view(viewer=world.clinician_a, center=world.center_a, condition="sma")
+    assert view.is_default and view.version.number == 1 and view.history == [] and not view.can_edit
+
+
+def test_the_coordinator_copies_and_edits_a_new_version(world):
+    rows = rows_of()
+    rows[0] = {**rows[0], "every": "P2M"}
+    first = services.protocol_save(
+        by=world.coordinator_a,
+        center=world.center_a,
+        condition="sma",
+        rows=rows,
+        reason="Infants seen every 2 months in our clinic",
+        expected_number=None,
+    )
+    assert (first.number, first.center, first.based_on.center) == (1, world.center_a, None)
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.action == "create" and entry.object_type == "monitoring.protocolversion"
+    assert entry.changes["rows_changed"] == [None, [rows[0]["key"]]]
+    assert entry.reason == "Infants seen every 2 months in our clinic" and entry.actor_username == "coordinator_a"
+
+    second = services.protocol_save(
+        by=world.coordinator_a,
+        center=world.center_a,
+        condition="sma",
+        rows=rows[1:],
+        reason="Infant row retired",
+        expected_number=1,
+    )
+    assert second.number == 2 and second.based_on == first
+    assert AuditEntry.objects.order_by("-seq").first().changes["rows_removed"] == [None, [rows[0]["key"]]]
+    view = selectors.protocol_view(viewer=world.clinician_a, center=world.center_a, condition="sma")
+    assert not view.is_default and view.version == second and [v.number for v in view.history] == [2, 1]
+    # The old version is kept whole, and the default is untouched.
+    assert ProtocolVersion.objects.get(pk=first.pk).rows[0]["every"] == "P2M"
+    assert ProtocolVersion.objects.get(center__isnull=True, condition="sma").rows == rows_of()
+
+
+def test_the_version_in_force_drives_the_schedule(world):
+    rows = [r for r in rows_of() if r["key"] == "sma.sitter.untreated"]
+    rows[0] = {**rows[0], "instruments": ["hfmse"]}
+    services.protocol_save(
+        by=world.manager, center=world.center_a, condition="sma", rows=rows, reason="HFMSE only", expected_number=None
+    )
+    in_force = selectors._rows_in_force([world.center_a.pk])
+    assert [r.instruments for r in in_force[(world.center_a.pk, "sma")]] == [("hfmse",)]
+    assert len(in_force[(None, "sma")]) == len(rows_of())
+
+
+def test_an_edit_conflict(world):
+    services.protocol_save(
+        by=world.coordinator_a,
+        center=world.center_a,
+        condition="mg",
+        rows=rows_of("mg"),
+        reason="ours",
+        expected_number=None,
+    )
+    with pytest.raises(Conflict):
+        services.protocol_save(
+            by=world.coordinator_a,
+            center=world.center_a,
+            condition="mg",
+            rows=rows_of("mg"),
+            reason="again",
+            expected_number=None,
+        )
+    assert ProtocolVersion.objects.filter(center=world.center_a).count() == 1
+
+
+def test_who_may_edit(world):
+    center_b_lead = make_user("lead_b", (world.center_b, "coordinator"))
+    for user in (world.clinician_a, world.trainer_a, world.administrator_a):
+        with pytest.raises(NotAllowed):
+            services.protocol_save(
+                by=user, center=world.center_a, condition="sma", rows=rows_of(), reason="x", expected_number=None
+            )
+    for user in (world.outsider, center_b_lead):
+        with pytest.raises(NotVisible):
+            services.protocol_save(
+                by=user, center=world.center_a, condition="sma", rows=rows_of(), reason="x", expected_number=None
+            )
+    # Only registry managers change the registry default.
+    with pytest.raises(NotAllowed):
+        services.protocol_save(
+            by=world.coordinator_a, center=None, condition="sma", rows=rows_of(), reason="x", expected_number=1
+        )
+    version = services.protocol_save(
+        by=world.manager,
+        center=None,
+        condition="pain",
+        rows=rows_of("pain")[:2],
+        reason="Treatment visits left to centers",
+        expected_number=1,
+    )
+    assert version.number == 2 and version.center is None
+    assert ProtocolVersion.objects.count() == 5
+
+
+def test_bad_rows_change_nothing(world):
+    bad = rows_of()
+    bad[1] = {**bad[1], "instruments": ["hfmse", "vo2max"], "offsets": ["soon"]}
+    with pytest.raises(Invalid) as caught:
+        services.protocol_save(
+            by=world.manager, center=world.center_a, condition="sma", rows=bad, reason="x", expected_number=None
+        )
+    assert caught.value.codes() == {
+        "rows.1.instruments": ["instrument_unknown"],
+        "rows.1.offsets": ["duration_invalid"],
+    }
+    assert "vo2max" in caught.value.field_messages()["rows.1.instruments"][0]
+    with pytest.raises(Invalid) as caught:
+        services.protocol_save(
+            by=world.manager, center=world.center_a, condition="sma", rows=rows_of(), reason=" ", expected_number=None
+        )
+    assert caught.value.codes() == {"reason": ["reason_required"]}
+    with pytest.raises(Invalid):
+        services.protocol_save(
+            by=world.manager, center=world.center_a, condition="sma", rows=[], reason="empty", expected_number=None
+        )
+    assert ProtocolVersion.objects.filter(center=world.center_a).count() == 0
+
+
+def test_refreshing_the_defaults_adds_versions_only_when_they_changed(world):
+    assert services.protocol_defaults_refresh(by=world.manager) == []
+    services.protocol_save(
+        by=world.manager, center=None, condition="mg", rows=rows_of("mg")[:1], reason="x", expected_number=1
+    )
+    created = services.protocol_defaults_refresh(by=world.manager)
+    assert [(v.condition, v.number) for v in created] == [("mg", 3)]
+
+
+class TestPages:
+    def test_list_and_detail_inside_and_outside(self, world):
+        inside = signed_in(world.clinician_a)
+        assert inside.get("/protocols/").status_code == 200
+        page = inside.get("/protocols/center-a/sma/")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "CHOP INTEND" in body and "clinical.md" in body and "/edit/" not in body
+        assert inside.get("/protocols/default/stroke/").status_code == 200
+        assert inside.get("/protocols/center-b/sma/").status_code == 404
+        assert inside.get("/protocols/center-a/flu/").status_code == 404
+        assert inside.get("/protocols/nowhere/sma/").status_code == 404
+        assert signed_in(world.outsider).get("/protocols/center-a/sma/").status_code == 404
+        assert signed_in(world.outsider).get("/protocols/").status_code == 404
+
+    def test_edit_from_the_page(self, world):
+        lead = signed_in(world.coordinator_a)
+        form = lead.get("/protocols/center-a/mg/edit/")
+        assert form.status_code == 200
+        rows = rows_of("mg")
+        data = {
+            "rows-TOTAL_FORMS": str(len(rows) + 1),
+            "rows-INITIAL_FORMS": str(len(rows)),
+            "rows-MIN_NUM_FORMS": "0",
+            "rows-MAX_NUM_FORMS": "200",
+            "reason": "MG-ADL monthly in year 1",
+            "expected_number": "",
+        }
+        for i, row in enumerate(rows):
+            for name, value in row.items():
+                if isinstance(value, list):
+                    value = ", ".join(value)
+                data[f"rows-{i}-{name}"] = "" if value is None else str(value)
+        data["rows-1-offsets"] = "P1M, P2M, P3M, P6M, P9M, P12M"
+        data[f"rows-{len(rows) - 1}-DELETE"] = "on"
+        response = lead.post("/protocols/center-a/mg/edit/", data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        version = ProtocolVersion.objects.get(center=world.center_a, condition="mg")
+        assert version.rows[1]["offsets"] == ["P1M", "P2M", "P3M", "P6M", "P9M", "P12M"]
+        assert len(version.rows) == len(rows) - 1
+        assert "Version 1" in lead.get("/protocols/center-a/mg/").content.decode()
+        assert lead.get(f"/protocols/versions/{version.pk}/").status_code == 200
+        # Posting the same starting point again is a conflict; a bad instrument is a 400 on its row.
+        assert lead.post("/protocols/center-a/mg/edit/", data).status_code == 409
+        data["expected_number"] = "1"
+        data["rows-0-instruments"] = "mg_adl, nope"
+        bad = lead.post("/protocols/center-a/mg/edit/", data)
+        assert bad.status_code == 400 and "nope" in bad.content.decode()
+        assert ProtocolVersion.objects.filter(center=world.center_a, condition="mg").count() == 1
+
+    def test_edit_refused(self, world):
+        assert signed_in(world.clinician_a).get("/protocols/center-a/sma/edit/").status_code == 403
+        assert signed_in(world.clinician_b).get("/protocols/center-a/sma/edit/").status_code == 404
+        assert signed_in(world.clinician_a).post("/protocols/center-a/sma/edit/", {}).status_code == 403
+        assert (
+            signed_in(world.clinician_a).get(f"/protocols/versions/{ProtocolVersion.objects.first().pk}/").status_code
+            == 200
+        )
+        assert (
+            signed_in(world.outsider).get(f"/protocols/versions/{ProtocolVersion.objects.first().pk}/").status_code
+            == 404
+        )
