@@ -1,14 +1,23 @@
-"""The synthetic demo cohort: centers, patients, visits and item-level assessments.
+"""The synthetic demo cohort: centers, patients, visits, item-level assessments and therapies.
 
 ``generate_cohort`` is deterministic for a seed and a reference date: the same arguments always give
 the same cohort, patient by patient (each patient draws from their own seeded stream, so patient 7
 does not change when the cohort grows). Every assessment is a set of item responses scored through
 ``qadam.scales.score``; the totals follow the disease courses of ``qadam.demo.courses``.
 
+Every part of monitoring shows: the first patients (``SHOWCASE``) are chosen, not drawn, so that
+even a small cohort has a patient on each therapy of the catalogue, treatment responses that
+improved, stayed stable and worsened against the baseline before the course, a nusinersen dose
+given late and a pause handled by the label's missed-dose rules, a C5 inhibitor about to start
+without a recorded meningococcal vaccination, a botulinum session sooner than 12 weeks, a risdiplam
+dose that no longer matches the weight, follow-up that lapsed (overdue assessments and doses) and
+adolescents who turn 18 within the year (transition to adult care). The other patients draw the
+same features at plausible rates.
+
 Everything is labelled as synthetic: center names and patient names start with ``DEMO``.
 
-Pure: standard library and ``qadam.scales`` only; the output is plain dataclasses that
-``qadam.demo.loader`` writes through the registry's services.
+Pure: standard library, ``qadam.scales`` and ``qadam.regimens`` only; the output is plain
+dataclasses that ``qadam.demo.loader`` writes into the registry.
 """
 
 from __future__ import annotations
@@ -24,7 +33,14 @@ from qadam.scales.mg import mgc_history_from_mg_adl
 
 from . import responses as item_responses
 from .courses import PLANNERS, Course, PlannedAssessment, PlannedVisit, years_between
+from .courses.base import PlannedAdverseEvent, PlannedDose, PlannedTherapy, PlannedVaccination, PlannedWeight
 from .people import demo_iin, demo_name, height_cm, weight_kg
+
+# The records of a therapy, as the planners made them (frozen dataclasses).
+DemoDose = PlannedDose
+DemoAdverseEvent = PlannedAdverseEvent
+DemoVaccination = PlannedVaccination
+DemoWeight = PlannedWeight
 
 DEFAULT_SEED = 20240901
 DEFAULT_PATIENTS = 300
@@ -67,6 +83,106 @@ INSTRUMENTS_BY_CONDITION: dict[str, frozenset[str]] = {
     "mg": frozenset({"mg_adl", "qmg", "mgc", "mg_qol15r"}),
     "pain": frozenset({"nrs_pain", "dn4", "odi", "bpi_sf", "hads", "phq9"}),
 }
+# Patients whose follow-up lapsed 7–14 months ago: their assessments and doses are overdue.
+LAPSED_SHARE = 0.06
+
+
+@dataclass(frozen=True)
+class Showcase:
+    """A patient chosen rather than drawn: the condition and the planner's fixed choices."""
+
+    condition: str
+    options: dict[str, Any]
+    shows: str
+
+
+# The first patients of every cohort, in this order. Patients 2–6 are seen at the other five
+# centers (one each, so that every center has patients); the rest at the first center, where the
+# demo clinician and coordinator work.
+SHOWCASE: tuple[Showcase, ...] = (
+    Showcase(
+        "sma",
+        {"sma_type": "2", "drug": "nusinersen", "response": "improved", "missed": "late", "age_at_as_of": 9.0,
+         "follow_up": 3.5, "delayed": False},
+        "nusinersen with a maintenance dose given late (label's rule for <8 months since the last dose); improved",
+    ),
+    Showcase("mg", {"therapy": "rituximab", "response": "improved", "follow_up": 2.5}, "rituximab; improved"),
+    Showcase("stroke", {"botulinum": "incobotulinumtoxinA"}, "incobotulinumtoxinA sessions ≥12 weeks apart"),
+    Showcase("pain", {"kind": "trigeminal", "response": "responder"}, "carbamazepine; improved"),
+    Showcase("mg", {"therapy": "ivig", "response": "improved", "follow_up": 2.0}, "maintenance IVIG; improved"),
+    Showcase("pain", {"kind": "postherpetic", "response": "partial"}, "lidocaine plaster; stable"),
+    Showcase(
+        "mg", {"therapy": "eculizumab", "response": "improved", "follow_up": 2.5},
+        "eculizumab after meningococcal ACWY and B vaccination; improved",
+    ),
+    Showcase("stroke", {"botulinum": "onabotulinumtoxinA"}, "onabotulinumtoxinA sessions ≥3 months apart"),
+    Showcase("pain", {"kind": "radiculopathy", "response": "responder"}, "pregabalin; improved"),
+    Showcase("sma", {"sma_type": "1", "drug": "onasemnogene", "follow_up": 2.0}, "onasemnogene abeparvovec IV in an infant"),
+    Showcase(
+        "mg", {"therapy": "efgartigimod", "response": "improved", "follow_up": 2.0},
+        "efgartigimod cycles (next cycle not before 7 weeks); improved",
+    ),
+    Showcase(
+        "sma",
+        {"sma_type": "3", "drug": "nusinersen", "response": "worsened", "age_at_as_of": 38.0, "follow_up": 4.0,
+         "delayed": False, "missed": None},
+        "adult on nusinersen who keeps declining; worsened",
+    ),
+    Showcase("mg", {"therapy": "ravulizumab", "response": "stable", "follow_up": 1.8}, "ravulizumab; stable"),
+    Showcase(
+        "stroke", {"botulinum": "abobotulinumtoxinA", "too_close": True},
+        "abobotulinumtoxinA, latest session sooner than 12 weeks (clinician override)",
+    ),
+    Showcase("pain", {"kind": "polyneuropathy", "response": "worse"}, "duloxetine then pregabalin; worsened"),
+    Showcase(
+        "sma",
+        {"sma_type": "2", "drug": "risdiplam", "response": "stable", "age_at_as_of": 17.4, "follow_up": 3.0,
+         "delayed": False},
+        "risdiplam with weights; stable; turns 18 within the year",
+    ),
+    Showcase(
+        "mg", {"therapy": "zilucoplan", "response": "improved", "prophylaxis": True, "follow_up": 1.2},
+        "zilucoplan started under antibiotic prophylaxis, meningococcal B vaccination still to give",
+    ),
+    Showcase(
+        "sma",
+        {"sma_type": "3", "drug": "nusinersen", "response": "improved", "missed": "gap", "age_at_as_of": 17.8,
+         "follow_up": 4.5, "delayed": False},
+        "nusinersen paused 9–11 months, then dose plus extra dose (label's 8–16-month rule); turns 18 within the year",
+    ),
+    Showcase(
+        "mg", {"therapy": "standard", "response": "improved", "exacerbation": 200, "rescue": "plasma_exchange",
+               "follow_up": 2.0},
+        "prednisolone and azathioprine; exacerbation treated with plasma exchange",
+    ),
+    Showcase(
+        "mg", {"therapy": "standard", "response": "worsened", "exacerbation": 150, "rescue": "ivig", "c5_planned": True,
+               "follow_up": 2.0},
+        "worsened on standard therapy, IVIG rescue; ravulizumab to start today without a recorded meningococcal "
+        "vaccination (safety warning)",
+    ),
+    Showcase(
+        "sma",
+        {"sma_type": "2", "drug": "risdiplam", "response": "improved", "risdiplam_mismatch": True,
+         "age_at_as_of": 4.5, "follow_up": 2.5, "delayed": False},
+        "risdiplam dose not recalculated for the latest weight (dosing warning)",
+    ),
+    Showcase(
+        "sma",
+        {"sma_type": "3", "drug": "nusinersen", "response": "improved", "missed": None, "age_at_as_of": 26.0,
+         "follow_up": 3.5, "delayed": False, "lapsed_days": 215},
+        "nusinersen maintenance dose and assessments overdue (follow-up lapsed 7 months ago)",
+    ),
+    Showcase(
+        "sma", {"sma_type": "2", "drug": None, "age_at_as_of": 17.1, "follow_up": 3.0, "lapsed_days": 300},
+        "untreated, assessments overdue; turns 18 within the year",
+    ),
+    Showcase(
+        "sma", {"sma_type": "1", "drug": "onasemnogene", "follow_up": 0.12},
+        "onasemnogene infused 6 weeks ago: prednisolone taper and liver tests due",
+    ),
+)  # fmt: skip
+
 AMENDMENT_REASONS = (
     "Item re-scored after review of the video recording",
     "Transcription error corrected against the paper form",
@@ -137,9 +253,22 @@ class DemoConsent:
 
 @dataclass(frozen=True)
 class DemoTherapy:
+    """One therapy course: a drug code of ``qadam.regimens.DRUGS`` (or ``adjuvant:<CLASS>``) with
+    its doses and adverse events (``dose_index`` points into ``doses``). ``expected_response`` is
+    what the scores were shaped towards on ``response_instrument``."""
+
     drug: str
     started_on: date
     note: str
+    product: str = ""
+    stopped_on: date | None = None
+    stop_reason: str = ""
+    indication: str = ""
+    prophylaxis_started_on: date | None = None
+    doses: tuple[DemoDose, ...] = ()
+    adverse_events: tuple[DemoAdverseEvent, ...] = ()
+    expected_response: str | None = None
+    response_instrument: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +285,8 @@ class DemoPatient:
     consents: tuple[DemoConsent, ...]
     visits: tuple[DemoVisit, ...]
     therapies: tuple[DemoTherapy, ...] = ()
+    vaccinations: tuple[DemoVaccination, ...] = ()
+    weights: tuple[DemoWeight, ...] = ()
     sma_genetics: DemoSmaGenetics | None = None
     sma_statuses: tuple[DemoSmaStatus, ...] = ()
     # What the course planner decided (SMA type, drug, stroke side …), for tests and reports.
@@ -178,6 +309,12 @@ class DemoCohort:
 
     def assessment_count(self) -> int:
         return sum(len(v.assessments) for p in self.patients for v in p.visits)
+
+    def course_count(self) -> int:
+        return sum(len(p.therapies) for p in self.patients)
+
+    def dose_count(self) -> int:
+        return sum(len(t.doses) for p in self.patients for t in p.therapies)
 
     def visit_count(self) -> int:
         return sum(len(p.visits) for p in self.patients)
@@ -202,7 +339,7 @@ def generate_cohort(
         raise ValueError(f"A cohort needs at least one patient. Got {patients}.")
     as_of = as_of or date.today()
     order_rng = random.Random(f"qadam-demo:{seed}:order")
-    conditions = _allocate(patients, order_rng)
+    conditions = _with_showcase(_allocate(patients, order_rng))
     taken_iins: set[str] = set()
     skipped: set[str] = set()
     people = []
@@ -234,19 +371,45 @@ def _allocate(count: int, rng: random.Random) -> list[str]:
     return found
 
 
+def _with_showcase(conditions: list[str]) -> list[str]:
+    """Put each showcase patient's condition at its place, keeping the cohort's proportions."""
+    found = list(conditions)
+    for index, showcase in enumerate(SHOWCASE[: len(found)]):
+        if found[index] == showcase.condition:
+            continue
+        swap = next((j for j in range(index + 1, len(found)) if found[j] == showcase.condition), None)
+        if swap is None:
+            found[index] = showcase.condition
+        else:
+            found[index], found[swap] = found[swap], found[index]
+    return found
+
+
 def _patient(
     seed: int, number: int, condition: str, as_of: date, taken_iins: set[str], skipped: set[str]
 ) -> DemoPatient:
     rng = random.Random(f"qadam-demo:{seed}:{number}")
+    showcase = SHOWCASE[number - 1] if number <= len(SHOWCASE) and SHOWCASE[number - 1].condition == condition else None
     if number <= len(CENTERS):
         center = CENTERS[number - 1].code
+    elif showcase is not None:
+        center = CENTERS[0].code
     else:
         center = rng.choices([c.code for c in CENTERS], weights=_CENTER_WEIGHTS[condition])[0]
-    course = PLANNERS[condition](rng, as_of)
+    body = random.Random(f"qadam-demo:{seed}:{number}:body").gauss(0.0, 1.0)
+    options = dict(showcase.options) if showcase else {}
+    lapsed_days = options.pop("lapsed_days", None)
+    course = PLANNERS[condition](rng, as_of, body=body, options=options)
+    lapse_rng = random.Random(f"qadam-demo:{seed}:{number}:lapse")
+    if lapsed_days is None and showcase is None and lapse_rng.random() < LAPSED_SHARE:
+        lapsed_days = lapse_rng.randint(210, 420)
+    if lapsed_days is not None:
+        _lapse(course, as_of - timedelta(days=lapsed_days))
+    if showcase is not None:
+        course.labels["showcase"] = showcase.shows
     identity_rng = random.Random(f"qadam-demo:{seed}:{number}:identity")
     full_name = demo_name(identity_rng, course.sex)
     iin = demo_iin(identity_rng, course.birth_date, course.sex, taken_iins)
-    body = identity_rng.gauss(0.0, 1.0)
     education = identity_rng.randint(9, 17)
     realiser = _Realiser(seed, number, course, body, education, skipped)
     visits = tuple(realiser.visit(v) for v in course.visits)
@@ -263,7 +426,9 @@ def _patient(
         diagnoses=tuple(DemoDiagnosis(d.icd10, d.diagnosed_on, d.is_primary, d.note) for d in course.diagnoses),
         consents=_consents(rng, course.enrolled_on, as_of),
         visits=visits,
-        therapies=tuple(DemoTherapy(t.drug, t.started_on, t.note) for t in course.therapies),
+        therapies=tuple(_therapy(t) for t in sorted(course.therapies, key=lambda t: t.started_on)),
+        vaccinations=tuple(sorted(course.vaccinations, key=lambda v: v.given_on)),
+        weights=tuple(sorted({w.measured_on: w for w in course.weights}.values(), key=lambda w: w.measured_on)),
         sma_genetics=None
         if course.sma_genetics is None
         else DemoSmaGenetics(
@@ -272,6 +437,42 @@ def _patient(
         sma_statuses=tuple(DemoSmaStatus(s.recorded_on, s.sma_type, s.functional_status) for s in course.sma_statuses),
         labels=dict(course.labels),
     )
+
+
+def _therapy(planned: PlannedTherapy) -> DemoTherapy:
+    return DemoTherapy(
+        drug=planned.drug,
+        started_on=planned.started_on,
+        note=planned.note,
+        product=planned.product,
+        stopped_on=planned.stopped_on,
+        stop_reason=planned.stop_reason,
+        indication=planned.indication,
+        prophylaxis_started_on=planned.prophylaxis_started_on,
+        doses=tuple(planned.doses),
+        adverse_events=tuple(planned.adverse_events),
+        expected_response=planned.expected_response,
+        response_instrument=planned.response_instrument,
+    )
+
+
+def _lapse(course: Course, cutoff: date) -> None:
+    """Follow-up lapsed after ``cutoff``: nothing later is recorded, and courses stay open, so their
+    next doses and the next assessments are overdue on the demo's today."""
+    if cutoff < course.enrolled_on + timedelta(days=120):
+        return
+    course.visits = [v for v in course.visits if v.on <= cutoff]
+    course.therapies = [t for t in course.therapies if t.started_on <= cutoff]
+    for therapy in course.therapies:
+        therapy.doses = [d for d in therapy.doses if d.given_on <= cutoff]
+        therapy.adverse_events = [e for e in therapy.adverse_events if e.onset_on <= cutoff]
+        if therapy.stopped_on is not None and therapy.stopped_on > cutoff:
+            therapy.stopped_on, therapy.stop_reason = None, ""
+    course.vaccinations = [v for v in course.vaccinations if v.given_on <= cutoff]
+    course.weights = [w for w in course.weights if w.measured_on <= cutoff]
+    course.sma_statuses = [s for s in course.sma_statuses if s.recorded_on <= cutoff] or course.sma_statuses[:1]
+    course.diagnoses = [d for d in course.diagnoses if d.is_primary or d.diagnosed_on <= cutoff]
+    course.labels["lapsed_since"] = cutoff
 
 
 def _consents(rng: random.Random, enrolled_on: date, as_of: date) -> tuple[DemoConsent, ...]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 from .base import (
     YEAR,
     Course,
     PlannedAssessment,
     PlannedDiagnosis,
+    PlannedDose,
     PlannedTherapy,
     PlannedVisit,
     birth_for_age,
@@ -37,8 +41,32 @@ PAIN_KINDS = {
 }
 
 
-def plan_pain(rng: random.Random, as_of: date) -> Course:
-    kind = weighted(rng, {k: v[0] for k, v in PAIN_KINDS.items()})
+# Adjuvants by pain kind (clinical.md §B.4 classes; NeuPSIG first line: Finnerup 2015): class,
+# substance, route, unit, the doses of the titration (start, after a month) and how it is taken.
+_ADJUVANTS = {
+    "radiculopathy": ("GABAPENTINOID", "pregabalin", "oral", "mg", (75, 150), "twice a day"),
+    "low_back": ("SNRI", "duloxetine", "oral", "mg", (30, 60), "once a day"),
+    "polyneuropathy": ("SNRI", "duloxetine", "oral", "mg", (30, 60), "once a day"),
+    "trigeminal": ("OTHER_ADJUVANT", "carbamazepine", "oral", "mg", (100, 200), "twice a day"),
+    "postherpetic": ("TOPICAL", "lidocaine 5 % plaster", "topical", "plaster", (1, 2), "12 hours on, 12 hours off"),
+}
+# The next adjuvant when the first gives too little relief at the 3-month review.
+_SECOND_LINE = {
+    "GABAPENTINOID": ("SNRI", "duloxetine", "oral", "mg", (30, 60), "once a day"),
+    "SNRI": ("GABAPENTINOID", "pregabalin", "oral", "mg", (75, 150), "twice a day"),
+    "OTHER_ADJUVANT": ("OTHER_ADJUVANT", "oxcarbazepine", "oral", "mg", (300, 600), "twice a day"),
+    "TOPICAL": ("TCA", "amitriptyline", "oral", "mg", (10, 25), "at night"),
+}
+# Pain responses (IMMPACT, clinical.md C.4): responders reach ≥30 % NRS reduction; a few worsen.
+RESPONSES = {"responder": 0.52, "partial": 0.24, "none": 0.17, "worse": 0.07}
+
+
+def plan_pain(
+    rng: random.Random, as_of: date, *, body: float = 0.0, options: Mapping[str, Any] | None = None
+) -> Course:
+    """One pain patient; ``options`` fix ``kind`` and ``response`` for a showcase patient."""
+    options = options or {}
+    kind = options.get("kind") or weighted(rng, {k: v[0] for k, v in PAIN_KINDS.items()})
     _, icd, label, neuropathic, spinal, treatment = PAIN_KINDS[kind]
     sex = "female" if rng.random() < 0.57 else "male"
     enrolled_on = as_of - timedelta(days=rng.randint(120, round(4.0 * YEAR)))
@@ -47,12 +75,14 @@ def plan_pain(rng: random.Random, as_of: date) -> Course:
     course.diagnoses.append(
         PlannedDiagnosis(icd, enrolled_on - timedelta(days=rng.randint(180, 1500)), True, f"{label}; {treatment}")
     )
-    course.therapies.append(PlannedTherapy(kind, enrolled_on, treatment))
-    response = weighted(rng, {"responder": 0.55, "partial": 0.25, "none": 0.2})
-    reduction = {"responder": rng.uniform(0.35, 0.6), "partial": rng.uniform(0.1, 0.3), "none": rng.uniform(0.0, 0.1)}[
-        response
-    ]
-    nrs0 = rng.uniform(5.5, 9.0)
+    response = options.get("response") or weighted(rng, RESPONSES)
+    reduction = {
+        "responder": rng.uniform(0.35, 0.6),
+        "partial": rng.uniform(0.1, 0.3),
+        "none": rng.uniform(0.0, 0.1),
+        "worse": rng.uniform(-0.35, -0.3),
+    }[response]
+    nrs0 = rng.uniform(5.5, 9.0) if response != "worse" else rng.uniform(6.8, 7.4)
     mood = rng.uniform(0.1, 0.7)
     course.labels.update(kind=kind, response=response, reduction=reduction, neuropathic=neuropathic)
 
@@ -104,4 +134,51 @@ def plan_pain(rng: random.Random, as_of: date) -> Course:
         if on > as_of:
             break
         course.visits.append(PlannedVisit(on, "routine", "Episode review", core(on)))
+    _adjuvants(rng, course, kind, response, as_of)
     return course
+
+
+def _adjuvants(rng: random.Random, course: Course, kind: str, response: str, as_of: date) -> None:
+    """The adjuvant course from the referral (dose titrated at the treatment visit a month later);
+    without enough relief at the 3-month review it is stopped for lack of effect and the next class
+    started the same day (that review is the new course's baseline)."""
+    start = course.enrolled_on
+    expected = {"responder": "improved", "partial": "stable", "none": "stable", "worse": "worsened"}[response]
+    visits = [v.on for v in course.visits]
+    first = _adjuvant_course(_ADJUVANTS[kind], start, visits, expected)
+    course.therapies.append(first)
+    review = next((on for on in visits if 76 <= (on - start).days <= 110), None)
+    if response in ("none", "worse") and review is not None:
+        first.stopped_on, first.stop_reason = review, "lack_of_effect"
+        first.doses = [d for d in first.doses if d.given_on <= review]
+        course.therapies.append(_adjuvant_course(_SECOND_LINE[_ADJUVANTS[kind][0]], review, visits, expected))
+    if kind == "low_back" and rng.random() < 0.4:
+        end = start + timedelta(days=28)
+        course.therapies.append(
+            PlannedTherapy(
+                "adjuvant:MUSCLE_RELAXANT",
+                start,
+                "Short course for muscle spasm",
+                product="tizanidine",
+                stopped_on=end if end <= as_of else None,
+                stop_reason="completed" if end <= as_of else "",
+                doses=[PlannedDose(start, Decimal(2), "mg", "oral", note="2 mg at night")],
+            )
+        )
+
+
+def _adjuvant_course(adjuvant: tuple, start: date, visits: list[date], expected: str) -> PlannedTherapy:
+    drug_class, substance, route, unit, (first, second), how = adjuvant
+    later = [on for on in visits if 20 <= (on - start).days <= 60]
+    doses = [PlannedDose(start, Decimal(first), unit, route, note=f"{substance}, {how}")]
+    if later:
+        doses.append(PlannedDose(later[0], Decimal(second), unit, route, note=f"{substance}, {how}: titrated"))
+    return PlannedTherapy(
+        f"adjuvant:{drug_class}",
+        start,
+        f"{substance[:1].upper()}{substance[1:]}",
+        product=substance,
+        doses=doses,
+        expected_response=expected,
+        response_instrument="nrs_pain",
+    )

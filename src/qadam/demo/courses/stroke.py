@@ -4,27 +4,40 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 from .base import (
     YEAR,
     Course,
     PlannedAssessment,
     PlannedDiagnosis,
+    PlannedDose,
+    PlannedTherapy,
     PlannedVisit,
     birth_for_age,
     clamp,
     jitter,
+    lot_number,
     weighted,
 )
 
 _STROKE_CODES = {"I63.3": 0.3, "I63.4": 0.25, "I63.5": 0.17, "I63.9": 0.1, "I61.0": 0.1, "I61.9": 0.08}
 
 
-def plan_stroke(rng: random.Random, as_of: date) -> Course:
+def plan_stroke(
+    rng: random.Random, as_of: date, *, body: float = 0.0, options: Mapping[str, Any] | None = None
+) -> Course:
+    """One stroke patient; ``options`` may ask for spasticity treated with botulinum toxin
+    (``botulinum``: a drug code; ``too_close``: the latest session sooner than 12 weeks)."""
+    options = options or {}
     sex = "male" if rng.random() < 0.55 else "female"
     age = clamp(rng.gauss(64, 10), 40, 88)
     onset = as_of - timedelta(days=rng.randint(20, round(3.5 * YEAR)))
+    if "botulinum" in options:
+        onset = as_of - timedelta(days=rng.randint(round(1.5 * YEAR), round(3.0 * YEAR)))
     birth = birth_for_age(onset, age, rng)
     course = Course("stroke", sex, birth, onset)
     code = weighted(rng, _STROKE_CODES)
@@ -45,6 +58,8 @@ def plan_stroke(rng: random.Random, as_of: date) -> Course:
     balance = clamp(severity * rng.uniform(0.9, 1.4), 0.0, 1.0)
     activity = clamp(severity * rng.uniform(1.0, 1.4) + 0.05, 0.0, 1.0)
     spastic = arm > 0.45 and rng.random() < 0.5
+    if "botulinum" in options:
+        arm, spastic = max(arm, 0.55), True
     depressed = rng.random() < 0.3
     pre_mrs = 0 if rng.random() < 0.75 else 1
     course.labels.update(nihss0=nihss0, recovery=recovery, weak_side=weak_side, onset=onset)
@@ -188,6 +203,10 @@ def plan_stroke(rng: random.Random, as_of: date) -> Course:
         if on > as_of:
             break
         course.visits.append(PlannedVisit(on, kind, note, tuple(assessments)))
+    # Focal spasticity: about half of the spastic patients are treated with botulinum toxin A.
+    product = options.get("botulinum") or (weighted(rng, _BOTULINUM_SHARE) if spastic and rng.random() < 0.5 else None)
+    if product is not None:
+        _botulinum(rng, course, product, onset, as_of, weak_side, leg > 0.45, options.get("too_close", False), at)
     return course
 
 
@@ -210,3 +229,87 @@ def _mrs_from(*, barthel_value: float, nihss_value: float) -> int:
     if barthel_value >= 20:
         return 4
     return 5
+
+
+_BOTULINUM_SHARE = {"onabotulinumtoxinA": 0.45, "abobotulinumtoxinA": 0.35, "incobotulinumtoxinA": 0.2}
+_PRODUCTS = {"onabotulinumtoxinA": "botox", "abobotulinumtoxinA": "dysport", "incobotulinumtoxinA": "xeomin"}
+# Units per muscle in adult upper- and lower-limb spasticity: onabotulinumtoxinA and
+# incobotulinumtoxinA share the ranges of the Botox and Xeomin labels; abobotulinumtoxinA units are
+# its own (Dysport label) and are never converted (clinical.md §B.3).
+_ARM = {
+    "biceps brachii": (100, 300),
+    "brachioradialis": (50, 150),
+    "flexor carpi radialis": (50, 150),
+    "flexor carpi ulnaris": (40, 100),
+    "flexor digitorum superficialis": (50, 150),
+    "flexor digitorum profundus": (40, 100),
+    "pronator teres": (40, 100),
+    "flexor pollicis longus": (20, 50),
+}
+_LEG = {"gastrocnemius (medial head)": (75, 200), "soleus": (75, 200), "tibialis posterior": (75, 200)}
+_MAXIMUM = {"onabotulinumtoxinA": 400, "abobotulinumtoxinA": 1500, "incobotulinumtoxinA": 400}
+
+
+def _botulinum(rng, course, drug, onset, as_of, weak_side, leg, too_close, at) -> None:
+    """Botulinum toxin sessions from about 3–5 months after the stroke, at least 12 weeks apart
+    (clinical.md §B.3; onabotulinumtoxinA at least 3 calendar months apart, because its 400 U
+    maximum counts every session of the last 3 months). With ``too_close`` the latest session
+    comes 66–76 days after the one before, with the clinician's reason (the rule's warning)."""
+    side = "left" if weak_side == "L" else "right"
+    dysport = drug == "abobotulinumtoxinA"
+    muscles = rng.sample(sorted(_ARM), rng.randint(3, 5))
+    if leg and rng.random() < 0.5:
+        muscles += rng.sample(sorted(_LEG), 2)
+    therapy = PlannedTherapy(
+        drug,
+        onset + timedelta(days=rng.randint(95, 150)),
+        f"Focal spasticity of the {side} arm" + (" and leg" if any(m in _LEG for m in muscles) else ""),
+        product=_PRODUCTS[drug],
+        indication="Post-stroke focal spasticity",
+    )
+    shortest = 93 if drug == "onabotulinumtoxinA" else 84
+    day = therapy.started_on
+    sessions: list[date] = []
+    while day <= as_of:
+        sessions.append(day)
+        day = day + timedelta(days=rng.randint(shortest, shortest + 60))
+    if too_close and len(sessions) >= 2:
+        sessions[-1] = sessions[-2] + timedelta(days=rng.randint(66, 76))
+    taken = {v.on for v in course.visits}
+    sessions = [on + timedelta(days=1) if on in taken else on for on in sessions]
+    sessions = [on for on in sessions if on <= as_of]
+    for number, on in enumerate(sessions, start=1):
+        injections = []
+        for muscle in muscles:
+            low, high = (_ARM | _LEG)[muscle]
+            units = rng.randint(low, high) if dysport else rng.randint(low // 2, low)
+            injections.append({"muscle": muscle, "side": side, "units": float(units // 5 * 5)})
+        while sum(i["units"] for i in injections) > _MAXIMUM[drug]:
+            injections = [dict(i, units=float(max(5, i["units"] * 0.8 // 5 * 5))) for i in injections]
+        total = sum(i["units"] for i in injections)
+        close = too_close and number == len(sessions) and number >= 2
+        therapy.doses.append(
+            PlannedDose(
+                on,
+                Decimal(str(total)),
+                "U",
+                "im",
+                procedure={"product": _PRODUCTS[drug], "injections": injections},
+                lot=lot_number(rng, _PRODUCTS[drug][:3].upper()),
+                override_reason="Painful wrist flexion limiting hand hygiene; early re-injection agreed by the team"
+                if close
+                else "",
+                note=f"Session {number}, ultrasound-guided",
+            )
+        )
+        day_after_onset = (on - onset).days
+        course.visits.append(
+            PlannedVisit(
+                on,
+                "treatment",
+                f"Botulinum toxin session {number} ({_PRODUCTS[drug].title()}, {total:g} U)",
+                (PlannedAssessment("mas", None, {"side": weak_side}, share=at(day_after_onset)["mas"]),),
+            )
+        )
+    course.visits.sort(key=lambda v: v.on)
+    course.therapies.append(therapy)

@@ -104,7 +104,8 @@ class Command(BaseCommand):
         report = load_cohort(cohort, progress=_progress_line("Loading patients", time.perf_counter()))
         sys.stderr.write("\n")
         self.stdout.write(
-            f"Synthetic cohort: {report.patients} patients, {report.visits} visits, {report.assessments} assessments "
+            f"Synthetic cohort: {report.patients} patients, {report.visits} visits, {report.assessments} assessments, "
+            f"{report.courses} therapy courses with {report.doses} doses "
             f"in {report.centers} centers; {report.audit_entries} audit entries "
             f"(generated in {generated:.1f} s, loaded in {report.seconds:.1f} s)."
         )
