@@ -23,6 +23,7 @@ OPERATIONS = [
     ("GET", "/api/v1/patients/{p}/visits", None, 200),
     ("POST", "/api/v1/patients/{p}/visits", {"visit_date": "2026-02-01", "kind": "routine"}, 201),
     ("GET", "/api/v1/patients/{p}/assessments", None, 200),
+    ("GET", "/api/v1/patients/{p}/timeline", None, 200),
     ("GET", "/api/v1/visits/{v}", None, 200),
     ("GET", "/api/v1/visits/{v}/assessments", None, 200),
     ("POST", "/api/v1/visits/{v}/assessments", {"instrument": "phq9", "responses": PHQ9_ALL_ONE}, 201),

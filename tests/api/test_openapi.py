@@ -23,6 +23,7 @@ OPERATIONS = {
     ("/api/v1/patients/{registry_id}/visits", "get"),
     ("/api/v1/patients/{registry_id}/visits", "post"),
     ("/api/v1/patients/{registry_id}/assessments", "get"),
+    ("/api/v1/patients/{registry_id}/timeline", "get"),
     ("/api/v1/visits/{visit_id}", "get"),
     ("/api/v1/visits/{visit_id}/assessments", "get"),
     ("/api/v1/visits/{visit_id}/assessments", "post"),

@@ -40,7 +40,7 @@ class PersonalToken(HttpBearer):
             ) from None
         token_mark_used(row)
         request.user = row.user
-        activate_for(request, row.user)
+        activate_for(request, row.user, profile_language=getattr(row, "profile_language", None))
         return row.user
 
 

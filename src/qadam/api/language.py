@@ -32,9 +32,15 @@ def header_language(request: Any) -> str | None:
     return None
 
 
-def activate_for(request: Any, user: Any = None) -> str:
-    """Activate the answer's language for this request and return it."""
-    language = header_language(request) or (user_language(user) if user is not None else None)
+def activate_for(request: Any, user: Any = None, *, profile_language: str | None = None) -> str:
+    """Activate the answer's language for this request and return it.
+
+    ``profile_language``: the user's profile language when the caller read it already (token
+    authentication reads it with the token), which saves a query.
+    """
+    language = header_language(request) or profile_language
+    if not language and user is not None:
+        language = user_language(user)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     translation.activate(language)
     request.LANGUAGE_CODE = language

@@ -197,6 +197,12 @@ class VisitOut(Schema):
     assessments: list[AssessmentSummaryOut]
 
 
+class TimelineOut(Page[VisitOut]):
+    """A patient's record header and one page of their visits, newest first, each with its assessments."""
+
+    patient: PatientOut
+
+
 Responses = Annotated[
     dict[str, Any],
     Field(

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from qadam.core.exceptions import NotVisible
 
@@ -37,7 +37,8 @@ def token_prefix(token: str) -> str | None:
 
 
 def token_for_secret(token: str) -> ApiToken:
-    """Return the live token (with its user) that ``token`` is the secret of.
+    """Return the live token (with its user, and the user's profile language as ``profile_language``)
+    that ``token`` is the secret of.
 
     Raises ``TokenRejected("token_revoked")`` for the secret of a revoked token and
     ``TokenRejected("token_invalid")`` for anything else, including tokens of inactive users. The
@@ -46,7 +47,14 @@ def token_for_secret(token: str) -> ApiToken:
     prefix = token_prefix(token)
     if prefix is None:
         raise TokenRejected("token_invalid")
-    row = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    # The owner's profile language comes in the same query (``profile_language``): the answer's language
+    # needs it on every request that names none in ``Accept-Language``.
+    row = (
+        ApiToken.objects.select_related("user")
+        .annotate(profile_language=F("user__profile__language"))
+        .filter(prefix=prefix)
+        .first()
+    )
     if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
         raise TokenRejected("token_invalid")
     if row.revoked_at is not None:
@@ -69,5 +77,82 @@ def token_get(*, owner: Any, token_id: int) -> ApiToken:
     return token
 
 
+def visit_for_recording(*, viewer: Any, visit_id: int) -> Any:
+    """Return the visit to record an assessment in, with its patient and the patient's center, or raise
+    ``NotVisible`` (absent, or of a patient the viewer may not see).
+
+    The rule is ``qadam.assessments.selectors.visit_get``'s (the patients of the viewer's centers, or
+    every patient for a registry manager: ``can_see_patients``), decided on the loaded row from the
+    viewer's roles, so the read is one query by primary key without the visibility subquery. Whether
+    the viewer may write there is for ``assessment_record`` to decide (403 for a registry manager).
+    """
+    from qadam.assessments.models import Visit
+    from qadam.centers.selectors import can_see_patients
+
+    visit = Visit.objects.select_related("patient__center").filter(pk=visit_id).first() if _id(visit_id) else None
+    if visit is None or not can_see_patients(viewer, visit.patient.center_id):
+        raise NotVisible(params={"visit_id": visit_id})
+    return visit
+
+
 def _id(value: Any) -> bool:
     return isinstance(value, int) and 0 < value < 2**63
+
+
+# -- a patient's timeline ------------------------------------------------------------------------------
+
+
+class TimelineVisits:
+    """A patient's visits, newest first, read a page at a time (for ``qadam.api.pagination.paginate``).
+
+    ``len()`` counts the visits (one query); a slice reads those visits and their assessments (two
+    queries), each visit carrying its assessments, in the order they were started, in
+    ``visit.timeline_assessments``. A page costs the same few queries however long the history, and
+    only that page's rows are read. Visit notes are blanked for viewers from other centers, as in
+    ``qadam.patients.selectors.patient_timeline``.
+    """
+
+    def __init__(self, patient: Any, *, hide_notes: bool):
+        from qadam.assessments.models import Visit
+
+        self.patient = patient
+        self.hide_notes = hide_notes
+        self.visits = Visit.objects.filter(patient=patient)
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.visits.count()
+        return self._count
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        from qadam.assessments.models import Assessment
+        from qadam.patients.selectors import REDACTED
+
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("A timeline is read by slices of consecutive visits.")
+        visits = list(self.visits.select_related("center", "created_by")[window])
+        by_visit: dict[int, list[Any]] = {visit.pk: [] for visit in visits}
+        if by_visit:
+            # The summaries need neither the responses nor the context: they are not read.
+            rows = Assessment.objects.filter(visit_id__in=list(by_visit)).defer("responses", "context").order_by("id")
+            for assessment in rows:
+                by_visit[assessment.visit_id].append(assessment)
+        for visit in visits:
+            visit.patient = self.patient
+            visit.timeline_assessments = by_visit[visit.pk]
+            if self.hide_notes:
+                visit.note = REDACTED
+        return visits
+
+
+def patient_timeline_visits(*, viewer: Any, patient: Any) -> TimelineVisits:
+    """The visits of ``patient`` with their assessments, to be read a page at a time; ``NotVisible``
+    unless the viewer may see the patient."""
+    from qadam.centers.selectors import can_see_patients
+    from qadam.patients.selectors import identity_visible
+
+    # The rule of ``patients_visible_to``, decided from the viewer's roles on the loaded patient.
+    if not can_see_patients(viewer, patient.center_id):
+        raise NotVisible(params={"registry_id": patient.registry_id})
+    return TimelineVisits(patient, hide_notes=not identity_visible(viewer=viewer, patient=patient))

@@ -116,6 +116,11 @@ def visit_out(visit: Any, registry_id: str, assessments: Iterable[Any] = ()) -> 
     }
 
 
+def timeline_visits_out(patient: Patient, visits: Iterable[Any]) -> list[dict[str, Any]]:
+    """Visits read by ``qadam.api.selectors.TimelineVisits``, with their assessments."""
+    return [visit_out(visit, patient.registry_id, visit.timeline_assessments) for visit in visits]
+
+
 def _username(user: Any) -> str | None:
     return None if user is None else user.get_username()
 

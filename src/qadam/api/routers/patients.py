@@ -20,9 +20,11 @@ from ..schemas import (
     PatientDetailOut,
     PatientIn,
     PatientOut,
+    TimelineOut,
     VisitIn,
     VisitOut,
 )
+from ..selectors import patient_timeline_visits
 
 router = Router(tags=["patients"])
 
@@ -99,13 +101,23 @@ def add_diagnosis(request, data: DiagnosisIn, registry_id: str = RegistryId):
 def list_visits(request, registry_id: str = RegistryId, paging: PageQuery = Paging):
     """The patient's visits, newest first, each with its assessments."""
     patient = selectors.patient_get(viewer=request.auth, registry_id=registry_id)
-    timeline = selectors.patient_timeline(viewer=request.auth, patient=patient)
-    return paginate(
-        request,
-        timeline,
-        paging,
-        lambda rows: [shapes.visit_out(row.visit, patient.registry_id, row.assessments) for row in rows],
-    )
+    visits = patient_timeline_visits(viewer=request.auth, patient=patient)
+    return paginate(request, visits, paging, lambda rows: shapes.timeline_visits_out(patient, rows))
+
+
+@router.get("/{registry_id}/timeline", response=TimelineOut)
+def get_timeline(request, registry_id: str = RegistryId, paging: PageQuery = Paging):
+    """The patient's record header and their history: visits newest first, each with its assessments
+    (instrument, status, total, band).
+
+    A page costs the same few queries however long the history; the first page is the view a
+    client opens with the patient. Identity as in the patient list (your centers only); not recorded
+    as a view of the full record (that is ``GET /api/v1/patients/{registry_id}``).
+    """
+    patient = selectors.patient_get(viewer=request.auth, registry_id=registry_id)
+    visits = patient_timeline_visits(viewer=request.auth, patient=patient)
+    page = paginate(request, visits, paging, lambda rows: shapes.timeline_visits_out(patient, rows))
+    return {"patient": shapes.patients_out(request.auth, [patient])[0], **page}
 
 
 @router.post("/{registry_id}/visits", response={201: VisitOut})

@@ -8,6 +8,7 @@ from qadam.assessments import selectors, services
 
 from .. import shapes
 from ..schemas import AssessmentCreateIn, AssessmentOut, AssessmentSummaryOut, VisitOut
+from ..selectors import visit_for_recording
 
 router = Router(tags=["visits"])
 
@@ -35,7 +36,7 @@ def create_assessment(request, visit_id: int, data: AssessmentCreateIn):
     tested; ``signed`` also needs your ``password`` (only clinicians of the patient's center sign).
     Nothing is stored when any value is invalid (422 with every problem listed).
     """
-    visit = selectors.visit_get(viewer=request.auth, visit_id=visit_id)
+    visit = visit_for_recording(viewer=request.auth, visit_id=visit_id)
     assessment = services.assessment_record(
         by=request.auth,
         visit=visit,
