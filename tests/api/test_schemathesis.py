@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from qadam.api.services import token_create
 from qadam.assessments.services import assessment_start, visit_create
+from qadam.therapy.services import course_start
 
 from .test_openapi import OPERATIONS
 
@@ -65,7 +66,11 @@ def records(world, patient_a, issued):
     """Path parameters naming records that exist and that the caller may see."""
     visit = visit_create(by=world.clinician_a, patient=patient_a, visit_date=datetime.date(2026, 3, 2), kind="routine")
     draft = assessment_start(by=world.clinician_a, visit=visit, instrument="phq9")
+    course = course_start(
+        by=world.clinician_a, patient=patient_a, drug="nusinersen", started_on=datetime.date(2025, 1, 6)
+    )
     return {
+        "course_id": course.pk,
         "registry_id": patient_a.registry_id,
         "visit_id": visit.pk,
         "assessment_id": draft.pk,
