@@ -317,6 +317,7 @@ class DueItem:
     treatment: str = ""
     source: str = ""
     missed: int = 0  # points missed since the last assessment, this one included
+    repeat: bool = False  # a repeated point: ``offset`` is the interval since the previous one
 
     def in_window(self, today: date) -> bool:
         return self.window_start <= today <= self.window_end
@@ -339,6 +340,7 @@ class DueItem:
             "treatment": self.treatment,
             "source": self.source,
             "missed": self.missed,
+            "repeat": self.repeat,
         }
 
 
@@ -352,6 +354,7 @@ class _Point:
     gap_days: int = 0
     last_of_row: bool = False
     satisfied: bool = field(default=False)
+    repeat: bool = False
 
 
 def treatments_of(condition: str, courses: Iterable[Course]) -> frozenset[str]:
@@ -461,7 +464,7 @@ def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, l
                 base = taken[0] if taken else previous.due
             due = row.every.after(base)
             days = row.tolerance_days if row.tolerance_days is not None else tolerance_days(base, due)
-            point = _Point(due, due - timedelta(days=days), due + timedelta(days=days), str(row.every))
+            point = _Point(due, due - timedelta(days=days), due + timedelta(days=days), str(row.every), repeat=True)
             point.gap_days = (due - base).days
             points.append(point)
             previous = point
@@ -542,4 +545,5 @@ def _item(row, instrument, anchor_date, course, point: _Point, state: str, misse
         treatment=row.treatment or (course.treatment if course else ""),
         source=row.source,
         missed=missed,
+        repeat=point.repeat,
     )

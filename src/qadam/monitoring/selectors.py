@@ -22,6 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 
 from qadam import regimens, scales
 from qadam.assessments.models import Assessment, Visit
@@ -331,22 +333,37 @@ def _instrument_label(code: str) -> str:
     return name.get(_lang()) if hasattr(name, "get") else str(name)
 
 
-def _rule_text(item: due.DueItem) -> str:
-    from django.utils.translation import gettext as _
+def duration_words(text: str) -> str:
+    """``P6M`` as "6 months", ``P63D`` as "63 days", ``P2W`` as "2 weeks" in the active language."""
+    try:
+        duration = due.Duration.parse(text)
+    except ValueError:
+        return text
+    n = duration.amount
+    words = {
+        "D": ngettext("%(n)s day", "%(n)s days", n),
+        "W": ngettext("%(n)s week", "%(n)s weeks", n),
+        "M": ngettext("%(n)s month", "%(n)s months", n),
+        "Y": ngettext("%(n)s year", "%(n)s years", n),
+    }[duration.unit]
+    return words % {"n": n}
 
+
+def _rule_text(item: due.DueItem) -> str:
     if item.rule == due.RULE_BASELINE:
-        return _("Baseline within 3 months before the first dose (clinical.md §A rule 3)")
+        return gettext("Baseline within 3 months before the first dose (clinical.md §A rule 3)")
     anchor = {
-        "diagnosis": _("diagnosis"),
-        "treatment_start": _("treatment start"),
-        "dose": _("dose"),
-        "admission": _("admission (baseline visit)"),
+        "diagnosis": gettext("diagnosis"),
+        "treatment_start": gettext("treatment start"),
+        "dose": gettext("dose"),
+        "admission": gettext("admission (baseline visit)"),
     }[item.anchor]
-    return _("%(offset)s after %(anchor)s of %(date)s") % {
-        "offset": item.offset,
-        "anchor": anchor,
-        "date": item.anchor_date.isoformat(),
-    }
+    values = {"offset": duration_words(item.offset), "anchor": anchor, "date": formats.date_format(item.anchor_date)}
+    if item.repeat:
+        return gettext("Every %(offset)s after the last assessment (from %(anchor)s on %(date)s)") % values
+    if item.offset == "P0D":
+        return gettext("At %(anchor)s (%(date)s)") % values
+    return gettext("%(offset)s after %(anchor)s (%(date)s)") % values
 
 
 def transition_status(data: _PatientData, today: datetime.date, months: int | None = None) -> TransitionStatus | None:
@@ -366,9 +383,9 @@ def _items_for(
     horizon_days: int,
     months: int,
 ) -> list[WorkItem]:
-    from django.utils.translation import gettext as _
-
     from qadam.therapy.schedules import due_doses
+
+    _ = gettext
 
     patient = data.patient
     common = {

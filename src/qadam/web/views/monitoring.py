@@ -85,7 +85,7 @@ class WorklistFilterForm(QadamForm):
         required=False,
         min_value=0,
         max_value=selectors.MAX_HORIZON_DAYS,
-        widget=forms.NumberInput(attrs={"class": "q-input q-input--w4"}),
+        widget=forms.NumberInput(attrs={"class": "q-input q-input--w4", "placeholder": str(due.DEFAULT_HORIZON_DAYS)}),
     )
     transition_months = forms.IntegerField(
         label=gettext_lazy("Transition: months before 18"),
