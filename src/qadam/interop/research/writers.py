@@ -34,8 +34,13 @@ def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
 
 
 def csv_text(value: Any) -> str:
+    kind = type(value)  # the common cases first: this runs for every cell
+    if kind is str:
+        return value
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
