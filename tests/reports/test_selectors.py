@@ -11,7 +11,7 @@ from qadam.core.exceptions import NotVisible
 from qadam.reports import selectors
 from qadam.therapy import services as therapy_services
 
-from .conftest import add_nusinersen, record_hfmse
+from .records import add_nusinersen, record_hfmse
 
 D = datetime.date
 TODAY = D(2026, 11, 26)

@@ -86,7 +86,7 @@ def test_kazakh_sentence(world, sma_patient):
 def test_a_patient_without_therapy_gets_no_response_and_no_single_point_chart(world, patient_a):
     import datetime
 
-    from .conftest import record_hfmse
+    from .records import record_hfmse
 
     record_hfmse(world.clinician_a, patient_a, datetime.date(2026, 3, 2), 40)
     page = page_of(signed_in(world.clinician_a), patient_a)
@@ -98,7 +98,7 @@ def test_a_patient_without_therapy_gets_no_response_and_no_single_point_chart(wo
 def test_not_judged_yet_says_why(world, patient_a):
     import datetime
 
-    from .conftest import add_nusinersen, record_hfmse
+    from .records import add_nusinersen, record_hfmse
 
     record_hfmse(world.clinician_a, patient_a, datetime.date(2026, 10, 1), 30)
     add_nusinersen(world.clinician_a, patient_a, start=datetime.date(2026, 10, 5), doses=(datetime.date(2026, 10, 5),))
