@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from qadam import scales
+from qadam.regimens import Observation, select_baseline
 from qadam.scales.mg import mgc_history_from_mg_adl
 
 from . import responses as item_responses
@@ -85,6 +86,7 @@ INSTRUMENTS_BY_CONDITION: dict[str, frozenset[str]] = {
 }
 # Patients whose follow-up lapsed 7–14 months ago: their assessments and doses are overdue.
 LAPSED_SHARE = 0.06
+SHOWCASE_ATTEMPTS = 25
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,10 @@ SHOWCASE: tuple[Showcase, ...] = (
     ),
     Showcase("stroke", {"botulinum": "onabotulinumtoxinA"}, "onabotulinumtoxinA sessions ≥3 months apart"),
     Showcase("pain", {"kind": "radiculopathy", "response": "responder"}, "pregabalin; improved"),
-    Showcase("sma", {"sma_type": "1", "drug": "onasemnogene", "follow_up": 2.0}, "onasemnogene abeparvovec IV in an infant"),
+    Showcase(
+        "sma", {"sma_type": "1", "drug": "onasemnogene", "response": "improved", "follow_up": 2.0},
+        "onasemnogene abeparvovec IV in an infant; improved",
+    ),
     Showcase(
         "mg", {"therapy": "efgartigimod", "response": "improved", "follow_up": 2.0},
         "efgartigimod cycles (next cycle not before 7 weeks); improved",
@@ -399,12 +404,18 @@ def _patient(
     body = random.Random(f"qadam-demo:{seed}:{number}:body").gauss(0.0, 1.0)
     options = dict(showcase.options) if showcase else {}
     lapsed_days = options.pop("lapsed_days", None)
-    course = PLANNERS[condition](rng, as_of, body=body, options=options)
     lapse_rng = random.Random(f"qadam-demo:{seed}:{number}:lapse")
     if lapsed_days is None and showcase is None and lapse_rng.random() < LAPSED_SHARE:
         lapsed_days = lapse_rng.randint(210, 420)
-    if lapsed_days is not None:
-        _lapse(course, as_of - timedelta(days=lapsed_days))
+    # A showcase patient must show what it is there for: its courses are planned again (from the
+    # next stream) until every planned response is clear of the threshold (at most a few times).
+    for attempt in range(SHOWCASE_ATTEMPTS if showcase else 1):
+        planner_rng = rng if attempt == 0 else random.Random(f"qadam-demo:{seed}:{number}:attempt:{attempt}")
+        course = PLANNERS[condition](planner_rng, as_of, body=body, options=options)
+        if lapsed_days is not None:
+            _lapse(course, as_of - timedelta(days=lapsed_days))
+        if showcase is None or _responses_as_planned(course):
+            break
     if showcase is not None:
         course.labels["showcase"] = showcase.shows
     identity_rng = random.Random(f"qadam-demo:{seed}:{number}:identity")
@@ -454,6 +465,50 @@ def _therapy(planned: PlannedTherapy) -> DemoTherapy:
         expected_response=planned.expected_response,
         response_instrument=planned.response_instrument,
     )
+
+
+def planned_change(
+    instrument: str, observations: list[tuple[date, float]], started_on: date
+) -> tuple[float, str] | None:
+    """Change of the latest result after ``started_on`` from the baseline (the last result in the 3
+    months up to the start: ``qadam.regimens.select_baseline``), and its class by the instrument's
+    meaningful change: improved, stable or worsened (``None`` without baseline or follow-up)."""
+    found = [Observation(day, value) for day, value in observations]
+    baseline = select_baseline(found, started_on)
+    later = sorted((o for o in found if o.day > started_on), key=lambda o: o.day)
+    definition = scales.INSTRUMENTS.get(instrument)
+    if baseline is None or not later or definition is None or definition.mcid is None:
+        return None
+    change = later[-1].value - baseline.value
+    better = change if definition.higher_is_better is not False else -change
+    threshold = definition.mcid.value
+    return change, "improved" if better >= threshold else "worsened" if better <= -threshold else "stable"
+
+
+def _responses_as_planned(course: Course) -> bool:
+    """Every course with an expected response reaches it with a margin of a point (realised item
+    answers may round a planned total by less than that)."""
+    for therapy in course.therapies:
+        if not therapy.expected_response or not therapy.response_instrument:
+            continue
+        observations = [
+            (visit.on, round(a.total, 1))
+            for visit in course.visits
+            for a in visit.assessments
+            if a.instrument == therapy.response_instrument and a.total is not None
+        ]
+        if all(day <= therapy.started_on for day, _ in observations):
+            continue  # no follow-up yet: nothing to judge
+        found = planned_change(therapy.response_instrument, observations, therapy.started_on)
+        if found is None or found[1] != therapy.expected_response:
+            return False
+        threshold = scales.get(therapy.response_instrument).mcid.value
+        margin = abs(found[0]) - threshold
+        if (therapy.expected_response == "stable" and margin > -1) or (
+            therapy.expected_response != "stable" and margin < 1
+        ):
+            return False
+    return True
 
 
 def _lapse(course: Course, cutoff: date) -> None:

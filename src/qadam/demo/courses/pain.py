@@ -151,7 +151,8 @@ def _adjuvants(rng: random.Random, course: Course, kind: str, response: str, as_
     if response in ("none", "worse") and review is not None:
         first.stopped_on, first.stop_reason = review, "lack_of_effect"
         first.doses = [d for d in first.doses if d.given_on <= review]
-        course.therapies.append(_adjuvant_course(_SECOND_LINE[_ADJUVANTS[kind][0]], review, visits, expected))
+        # Judged from its own baseline (the review), the second adjuvant neither helps nor harms.
+        course.therapies.append(_adjuvant_course(_SECOND_LINE[_ADJUVANTS[kind][0]], review, visits, "stable"))
     if kind == "low_back" and rng.random() < 0.4:
         end = start + timedelta(days=28)
         course.therapies.append(

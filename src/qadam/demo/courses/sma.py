@@ -233,6 +233,8 @@ def plan_sma(rng: random.Random, as_of: date, *, body: float = 0.0, options: Map
                 facts = _SMA_FACTS.get(instrument, {}) | ({"side": side} if instrument == "rulm" else {})
                 planned.append(PlannedAssessment(instrument, track.value(on, birth, rng), facts))
         course.visits.append(PlannedVisit(on, kind, note, tuple(planned)))
+    if not any("given late" in v.note for v in course.visits):
+        course.labels["missed"] = None  # the missed dose would have come after today
     if drug is not None and treated_from is not None:
         course.therapies.append(
             _therapy(rng, course, drug, treated_from, as_of, body, response, status, options, tracks)

@@ -205,7 +205,7 @@ def plan_stroke(
         course.visits.append(PlannedVisit(on, kind, note, tuple(assessments)))
     # Focal spasticity: about half of the spastic patients are treated with botulinum toxin A.
     product = options.get("botulinum") or (weighted(rng, _BOTULINUM_SHARE) if spastic and rng.random() < 0.5 else None)
-    if product is not None:
+    if product is not None and onset + timedelta(days=150) <= as_of:
         _botulinum(rng, course, product, onset, as_of, weak_side, leg > 0.45, options.get("too_close", False), at)
     return course
 
@@ -262,7 +262,7 @@ def _botulinum(rng, course, drug, onset, as_of, weak_side, leg, too_close, at) -
         muscles += rng.sample(sorted(_LEG), 2)
     therapy = PlannedTherapy(
         drug,
-        onset + timedelta(days=rng.randint(95, 150)),
+        min(onset + timedelta(days=rng.randint(95, 150)), as_of),
         f"Focal spasticity of the {side} arm" + (" and leg" if any(m in _LEG for m in muscles) else ""),
         product=_PRODUCTS[drug],
         indication="Post-stroke focal spasticity",
