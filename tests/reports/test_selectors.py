@@ -136,3 +136,26 @@ def test_outside_the_center_nothing_is_read(world, sma_patient, who):
 def test_a_registry_manager_sees_the_responses(world, sma_patient):
     report = selectors.patient_report(viewer=world.manager, patient=sma_patient, today=TODAY)
     assert report.judgements[0].response.classification == "improved"
+
+
+def test_a_pain_adjuvant_course_is_judged_on_the_pain_scale(world, patient_a):
+    from qadam.assessments.services import assessment_record, visit_create
+
+    for day, score in ((D(2025, 1, 2), 7), (D(2025, 5, 6), 4)):
+        visit = visit_create(by=world.clinician_a, patient=patient_a, visit_date=day, kind="routine")
+        assessment_record(
+            by=world.clinician_a, visit=visit, instrument="nrs_pain", responses={"score": score}, context={}
+        )
+    therapy_services.course_start(
+        by=world.clinician_a,
+        patient=patient_a,
+        drug="adjuvant:GABAPENTINOID",
+        product="pregabalin",
+        started_on=D(2025, 1, 2),
+    )
+    (judgement,) = report_for(world, patient_a).judgements
+    response = judgement.response
+    # 7 → 4 on 6 May 2025, four calendar months after 2 January: −3, beyond the 2-point threshold (lower is better).
+    assert (response.change, response.classification, response.months_on_therapy) == (-3, "improved", 4)
+    assert response.sentence.en.startswith("NRS pain -3 after 4 months of α2δ ligands (gabapentinoids): improved")
+    assert response.reference is None

@@ -30,7 +30,7 @@ from qadam import scales
 from qadam.scales import MeaningfulChange, Text
 
 from .calendar_months import add_months, whole_months_between
-from .catalogue import DRUGS
+from .catalogue import ADJUVANT_CLASSES, DRUGS
 from .model import InputProblem, RegimenError, decimal
 
 DEFAULT_BASELINE_WINDOW_MONTHS = 3
@@ -308,8 +308,14 @@ def _instrument(code: str) -> scales.Instrument:
         ) from None
 
 
+ADJUVANT_PREFIX = "adjuvant:"  # a pain-adjuvant class of §B.4 as a course's drug, e.g. "adjuvant:SNRI"
+
+
 def _therapy_name(code: str) -> Text:
     entry = DRUGS.get(code)
+    adjuvant = ADJUVANT_CLASSES.get(code.removeprefix(ADJUVANT_PREFIX)) if code.startswith(ADJUVANT_PREFIX) else None
+    if adjuvant is not None:
+        return adjuvant.name
     if entry is None:
         known = ", ".join(DRUGS)
         raise RegimenError(
