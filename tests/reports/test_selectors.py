@@ -159,3 +159,38 @@ def test_a_pain_adjuvant_course_is_judged_on_the_pain_scale(world, patient_a):
     assert (response.change, response.classification, response.months_on_therapy) == (-3, "improved", 4)
     assert response.sentence.en.startswith("NRS pain -3 after 4 months of α2δ ligands (gabapentinoids): improved")
     assert response.reference is None
+
+
+def rulm_answers(total: int) -> dict[str, int]:
+    """RULM: entry item A at 6 (not summed), B at 0/1 and C–T at 0/1/2 (Mazzone 2017), adding up to ``total``."""
+    answers = {"A": 6}
+    left = total
+    for item in "BCDEFGHIJKLMNOPQRST":
+        top = 1 if item == "B" else 2
+        answers[item] = min(top, left)
+        left -= answers[item]
+    return answers
+
+
+def test_one_sided_results_make_one_trajectory_and_judgement_per_side(world, sma_patient):
+    from qadam.assessments.services import assessment_record, visit_create
+
+    for day, left, right in ((D(2025, 1, 3), 20, 25), (D(2026, 3, 9), 23, 24)):
+        visit = visit_create(by=world.clinician_a, patient=sma_patient, visit_date=day, kind="routine")
+        for side, total in (("L", left), ("R", right)):
+            assessment_record(
+                by=world.clinician_a,
+                visit=visit,
+                instrument="rulm",
+                responses=rulm_answers(total),
+                context={"side": side},
+            )
+    report = report_for(world, sma_patient)
+    rulm = [t for t in report.trajectories if t.instrument == "rulm"]
+    assert [(t.key, [r.value for r in t.results]) for t in rulm] == [("rulm-l", [20, 23]), ("rulm-r", [25, 24])]
+    left, right = (t.judgements[0].response for t in rulm)
+    # RULM meaningful change 2 points: left +3 improved, right −1 stable; compared on the same side only.
+    assert (left.change, left.classification) == (3, "improved")
+    assert (right.change, right.classification) == (-1, "stable")
+    # SMA type 3 walker: the RULM whole-cohort row of Pera 2019 (−0.41/year, SD 2.93).
+    assert left.reference.id == "rulm_sma23"
