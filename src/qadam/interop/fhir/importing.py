@@ -31,14 +31,17 @@ from qadam.core.exceptions import Invalid, NotAllowed, NotVisible
 from qadam.patients.models import Patient
 from qadam.patients.selectors import age_on, ensure_permitted, patient_get
 
-from ..errors import InteropError
+from ..errors import InteropError, InteropProblem
 from .codes import DEFAULT_BASE
 from .forms import form_map
 from .outcomes import Issue, problem_issue
 from .resources import registry_id_system
 from .responses import ParsedResponse, parse_questionnaire_response
+from .validation import validate_resource
 
 MAX_ENTRIES = 1000
+# The key of ``questionnaires`` for a Questionnaire without a url (LForms files have none).
+ANY_QUESTIONNAIRE = "*"
 BUNDLE_TYPES = ("batch", "transaction", "collection")
 # QuestionnaireResponse.status → the assessment's status (the others are refused).
 STATUSES = {"completed": Status.COMPLETED, "amended": Status.COMPLETED, "in-progress": Status.DRAFT}
@@ -120,13 +123,16 @@ def import_responses(
     each response's ``subject`` must name a patient of the registry (``Patient/<registry id>``,
     ``{server}/Patient/<registry id>`` or an identifier of our registry-id system) that ``by``
     may write to. ``questionnaires`` maps canonical urls to Questionnaires the responses answer
-    (Questionnaires in the Bundle are added). ``sign`` stores signed assessments, for the command
+    (Questionnaires in the Bundle are added); under ``ANY_QUESTIONNAIRE`` one that responses naming
+    no questionnaire answer. ``sign`` stores signed assessments, for the command
     line only (``preauthenticated`` as ``assessment_record`` documents it). Raises ``ImportRefused``
     (400/422 with every problem found), ``NotVisible`` (404) or ``NotAllowed`` (403); with
     ``dry_run`` everything is checked and written, then rolled back.
     """
     responses, supplied = _entries(resource)
     known = {**(questionnaires or {}), **supplied}
+    for _index, qr, where in responses:
+        _check_structure(qr, where, lang)
     pending = [_pending(by, index, qr, patient, server, base, where) for index, qr, where in responses]
     for item in pending:
         _read(item, known, base, lang)
@@ -203,6 +209,22 @@ def _entries(resource: Any) -> tuple[list[tuple[int | None, Any, str]], dict[str
     return responses, supplied
 
 
+def _check_structure(resource: Any, where: str, lang: str) -> None:
+    """A QuestionnaireResponse valid in R4, before anything else is looked at (400 otherwise)."""
+    problems = []
+    if isinstance(resource, dict) and resource.get("resourceType") not in (None, "QuestionnaireResponse"):
+        problems = [
+            InteropProblem("wrong_resource_type", value=resource["resourceType"], allowed="QuestionnaireResponse")
+        ]
+    else:
+        try:
+            validate_resource(resource)
+        except InteropError as error:
+            problems = error.problems
+    if problems:
+        raise ImportRefused(400, [problem_issue(problem, lang, where=where) for problem in problems])
+
+
 _RELATIVE = re.compile(r"^Patient/([A-Za-z0-9\-.]{1,64})$")
 
 
@@ -271,7 +293,10 @@ def _read(item: _Pending, questionnaires: Mapping[str, Mapping[str, Any]], base:
     """Parse and score the response with the patient's sex and age; collect its problems."""
     resource = item.resource
     canonical = resource.get("questionnaire") if isinstance(resource, dict) else None
-    questionnaire = questionnaires.get(canonical.split("|")[0]) if isinstance(canonical, str) else None
+    if isinstance(canonical, str):
+        questionnaire = questionnaires.get(canonical.split("|")[0])
+    else:  # a response that names no questionnaire answers the one supplied without a url, if any
+        questionnaire = questionnaires.get(ANY_QUESTIONNAIRE)
     context = _patient_context(resource, questionnaire, item, base)
     try:
         item.parsed = parse_questionnaire_response(resource, questionnaire=questionnaire, context=context, base=base)

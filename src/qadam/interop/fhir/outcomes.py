@@ -91,9 +91,20 @@ class Issue:
 def problem_issue(problem: Problem, lang: str = "en", *, severity: str = "error", where: str = "") -> Issue:
     """A scale or interop ``Problem`` as an issue; ``where`` prefixes the expression (a Bundle entry)."""
     expression = None
-    if problem.item is not None and problem.code not in ("stated_score_differs", "stated_score_without_ours"):
-        expression = f"{where}QuestionnaireResponse.item.where(linkId='{problem.item}')"
+    item = problem.item
+    if isinstance(item, str) and item.startswith("context '"):
+        item = "context:" + item[len("context '") :].rstrip("'")
+    if item is not None and problem.code not in _NOT_ABOUT_AN_ITEM:
+        expression = f"{where}QuestionnaireResponse.item.where(linkId='{item}')"
+    elif where:
+        expression = f"{where}QuestionnaireResponse"
     return Issue(problem.code, problem.message(lang), severity, expression)
+
+
+# Problems whose ``item`` names a resource type or a score label rather than a question's linkId.
+_NOT_ABOUT_AN_ITEM = frozenset(
+    {"not_a_resource", "wrong_resource_type", "invalid_fhir", "stated_score_differs", "stated_score_without_ours"}
+)
 
 
 def operation_outcome(issues: Iterable[Issue], *, base: str = DEFAULT_BASE) -> dict[str, Any]:
