@@ -223,3 +223,20 @@ def test_the_renderer_imports_only_the_standard_library():
     from ..purity import foreign_imports
 
     assert foreign_imports([Path(charts.__file__)], allowed=()) == []
+
+
+def test_old_doses_do_not_stretch_the_time_axis_back():
+    old = tuple(Dose(date(2019, 1, day), "12 mg") for day in (7, 21))
+    chart = base_chart(doses=old + base_chart().doses, periods=(Period(date(2019, 1, 7), None, "Nusinersen"),))
+    frame = layout(chart)
+    assert frame.first == date(2024, 12, 22)
+    marks = parse(render(chart)).findall(f".//{SVG}g[@class='q-chart__doses']/{SVG}path")
+    assert [m.get("data-day") for m in marks] == ["2025-01-06", "2025-01-20"]  # the 2019 doses are off the chart
+    rect = parse(render(chart)).find(f".//{SVG}g[@data-period-start='2019-01-07']/{SVG}rect")
+    assert float(rect.get("x")) == frame.left
+
+
+def test_a_course_after_the_last_result_stretches_the_axis_forward():
+    chart = base_chart(periods=(Period(date(2026, 6, 1), date(2026, 9, 1), "Risdiplam"),), today=None)
+    # 6 January 2025 → 1 September 2026 is 603 days; 3 % room is 18 days on each side.
+    assert (layout(chart).first, layout(chart).last) == (date(2024, 12, 19), date(2026, 9, 19))

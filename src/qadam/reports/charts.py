@@ -200,14 +200,19 @@ def layout(chart: Chart) -> Frame:
 
 
 def _time_range(chart: Chart) -> tuple[date, date]:
-    days = [p.day for p in chart.points] + [d.day for d in chart.doses]
-    days += [b.start for b in chart.bands] + [b.end for b in chart.bands]
-    days += [e.start for e in chart.expected] + [e.end for e in chart.expected]
-    if chart.today is not None and any(p.end is None for p in chart.periods):
-        days.append(chart.today)
-    if not days:
-        days = [p.start for p in chart.periods] or [chart.today or date(2000, 1, 1)]
-    first, last = min(days), max(days)
+    """From the first result (or baseline) to the last thing after it, with a little room.
+
+    Doses and courses older than the first result do not stretch the axis back (they are clipped);
+    a course still running stretches it forward to today, so a long gap since the last result shows.
+    """
+    anchors = [p.day for p in chart.points] + [b.start for b in chart.bands] + [e.start for e in chart.expected]
+    if not anchors:
+        anchors = [d.day for d in chart.doses] + [p.start for p in chart.periods] or [chart.today or date(2000, 1, 1)]
+    first = min(anchors)
+    later = [p.day for p in chart.points] + [b.end for b in chart.bands] + [e.end for e in chart.expected]
+    later += [d.day for d in chart.doses]
+    later += [p.end or chart.today or p.start for p in chart.periods]
+    last = max([first, *(day for day in later if day >= first)])
     room = max(15, round((last - first).days * 0.03))
     return first - timedelta(days=room), last + timedelta(days=room)
 
