@@ -369,3 +369,25 @@ def test_progress_reports_every_instrument(cohort, tmp_path):
     seen = []
     export(cohort.world.manager, tmp_path / "x", instruments=["hfmse", "phq9"], progress=lambda *a: seen.append(a))
     assert seen[0] == ("hfmse", 0, 3) and ("hfmse", 3, 3) in seen and seen[-1] == ("phq9", 2, 2)
+
+
+def test_amendment_awaiting_signature_is_exported_as_the_last_signed_version(cohort, tmp_path):
+    from qadam.assessments.services import assessment_amend
+
+    signed = cohort.assessments["a_birthday"]
+    signed.refresh_from_db()
+    assessment_amend(
+        by=cohort.world.clinician_a,
+        assessment=signed,
+        responses={item.id: 0 for item in scales.get("hfmse").items},
+        context={},
+        reason="Items entered on the wrong form",
+        expected_version=signed.row_version,
+    )
+    export(cohort.world.manager, tmp_path / "x", instruments=["hfmse"], signed_only=True)
+    rows = csv_as_typed(tmp_path / "x", "hfmse_wide")
+    birthday = next(r for r in rows if r["age_years"] == 10)
+    assert birthday["status"] == "signed" and birthday["total"] == 66 and birthday["item_1"] == 2
+    assert not any(r["total"] == 0 for r in rows)
+    long = [r for r in csv_as_typed(tmp_path / "x", "hfmse_long") if r["age_years"] == 10]
+    assert {r["value"] for r in long} == {"2"}

@@ -174,7 +174,8 @@ def _record_columns(*, wide: bool) -> list[Column]:
             "status",
             "string",
             _t("Status", "Күйі", "Статус"),
-            "completed: complete but not signed; signed: signed by a clinician of the center.",
+            "completed: complete but not signed; signed: signed by a clinician of the center (an "
+            "assessment whose amendment awaits a new signature is exported as its last signed version).",
             allowed=tuple(Allowed(str(s)) for s in EXPORTED_STATUSES),
         ),
         Column(

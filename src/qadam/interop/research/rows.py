@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qadam.assessments.models import Assessment
+from qadam.assessments.models import Assessment, AssessmentRevision, Status
 from qadam.scales.model import Instrument
 
 from . import pseudonyms
@@ -89,16 +89,33 @@ def goals_by_number(responses: Mapping[str, Any]) -> dict[int, Any]:
 
 @dataclass(frozen=True)
 class Record:
-    """The fixed facts of one exported assessment, computed once for its wide and long rows."""
+    """The fixed facts of one exported assessment, computed once for its wide and long rows.
+
+    ``content`` holds the responses, context, result, total and band: the assessment itself, or for
+    an amendment awaiting signature the last signed version (an ``AssessmentRevision``).
+    """
 
     fields: dict[str, Any]
-    assessment: Assessment
+    content: Any
 
 
-def record_of(assessment: Assessment, secrets: Pseudonymiser, *, with_months: bool) -> Record:
+def last_signed_version(assessment: Assessment) -> AssessmentRevision | None:
+    """The signed version an amendment awaiting signature replaces (the latest revision)."""
+    return AssessmentRevision.objects.filter(assessment_id=assessment.pk).order_by("-number").first()
+
+
+def record_of(assessment: Assessment, secrets: Pseudonymiser, *, with_months: bool) -> Record | None:
+    """The record to export for ``assessment``; None for an amendment without a signed version."""
     visit = assessment.visit
     patient = visit.patient
-    day = assessment.assessed_on
+    content: Any = assessment
+    status = assessment.status
+    if status == Status.AMENDED:
+        content = last_signed_version(assessment)
+        if content is None:
+            return None
+        status = Status.SIGNED
+    day = content.assessed_on
     fields: dict[str, Any] = {
         "pseudonym": secrets.patient(patient.registry_id),
         "assessment_key": secrets.assessment(assessment.pk),
@@ -107,20 +124,20 @@ def record_of(assessment: Assessment, secrets: Pseudonymiser, *, with_months: bo
         "age_years": pseudonyms.age_years(patient.birth_date, day),
         "assessment_date": pseudonyms.shift_date(day, secrets.shift(patient.registry_id)),
         "visit_kind": visit.kind,
-        "status": assessment.status,
-        "instrument_version": assessment.instrument_version,
-        "scoring_version": assessment.scoring_version,
+        "status": str(status),
+        "instrument_version": content.instrument_version,
+        "scoring_version": content.scoring_version,
     }
     if with_months:
         fields["age_months"] = pseudonyms.age_months(patient.birth_date, day)
-    return Record(fields, assessment)
+    return Record(fields, content)
 
 
 def wide_row(record: Record, columns: list[Column]) -> dict[str, Any]:
-    assessment = record.assessment
-    responses = assessment.responses or {}
-    context = assessment.context or {}
-    result = assessment.result or {}
+    content = record.content
+    responses = content.responses or {}
+    context = content.context or {}
+    result = content.result or {}
     goals = None
     row: dict[str, Any] = {}
     for column in columns:
@@ -160,11 +177,10 @@ def wide_row(record: Record, columns: list[Column]) -> dict[str, Any]:
 def _result_field(name: str, record: Record, result: Mapping[str, Any]) -> Any:
     if name in record.fields:
         return record.fields[name]
-    assessment = record.assessment
     if name == "total":
-        return assessment.total
+        return record.content.total
     if name == "band":
-        return assessment.band
+        return record.content.band
     if name == "complete":
         return bool(result.get("complete"))
     if name == "flags":
@@ -175,7 +191,7 @@ def _result_field(name: str, record: Record, result: Mapping[str, Any]) -> Any:
 
 def long_rows(record: Record, instrument: Instrument, columns: list[Column]) -> Iterator[dict[str, Any]]:
     """One row per item response, in the instrument's item order (GAS: goal order)."""
-    responses = record.assessment.responses or {}
+    responses = record.content.responses or {}
     if instrument.item_template is not None:
         template = instrument.item_template
         pairs = [

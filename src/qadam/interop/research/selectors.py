@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from qadam.assessments.models import Assessment
+from qadam.assessments.models import Assessment, Status
 from qadam.centers.models import Center
 from qadam.centers.selectors import is_registry_manager
 from qadam.core.exceptions import NotAllowed
@@ -40,6 +40,13 @@ LOADED_FIELDS = (
 )
 
 
+def stored_statuses(statuses: Sequence[str]) -> list[str]:
+    """The stored statuses whose content is exported under ``statuses``: an amendment awaiting
+    signature is exported as its last signed version, so it counts as signed."""
+    chosen = [s for s in statuses if s in EXPORTED_STATUSES]
+    return [*chosen, Status.AMENDED] if Status.SIGNED in chosen else chosen
+
+
 def research_consent_active(as_of: datetime.date) -> Exists:
     """True for a patient with a research consent given on or before ``as_of`` and not withdrawn by then."""
     consents = Consent.objects.filter(
@@ -59,12 +66,14 @@ def research_assessments(
     """The assessments of ``instrument`` a research export holds, in patient and date order.
 
     Only registry managers read them (``NotAllowed`` otherwise). ``centers`` limits the visits'
-    centers (all centers when empty). Drafts and amendments awaiting signature are never included.
+    centers (all centers when empty). Drafts are never included; an amendment awaiting signature
+    is read with the rest and exported as its last signed version (``rows.record_of``).
     """
     if not is_registry_manager(viewer):
         raise NotAllowed("research_export_not_allowed", RESEARCH_ONLY_MANAGERS)
-    allowed = [s for s in statuses if s in EXPORTED_STATUSES]
-    query = Assessment.objects.filter(instrument=instrument, status__in=allowed).filter(research_consent_active(as_of))
+    query = Assessment.objects.filter(instrument=instrument, status__in=stored_statuses(statuses)).filter(
+        research_consent_active(as_of)
+    )
     if centers:
         query = query.filter(visit__center__in=list(centers))
     return (
@@ -80,7 +89,7 @@ def research_patient_count(
     """How many patients the export covers (one query)."""
     if not is_registry_manager(viewer):
         raise NotAllowed("research_export_not_allowed", RESEARCH_ONLY_MANAGERS)
-    query = Assessment.objects.filter(instrument__in=list(instruments), status__in=list(statuses)).filter(
+    query = Assessment.objects.filter(instrument__in=list(instruments), status__in=stored_statuses(statuses)).filter(
         research_consent_active(as_of)
     )
     if centers:

@@ -196,13 +196,14 @@ def _export_instrument(
         if progress:
             progress(instrument.code, 0, total)
         for assessment in query.iterator(chunk_size=chunk_size):
-            record = record_of(assessment, secrets, with_months=with_months)
-            wide_out.write(wide_row(record, wide))
-            for row in long_rows(record, instrument, long):
-                long_out.write(row)
-            if instrument.item_template is not None and goal_slots_exceeded(assessment.responses or {}):
-                goals_beyond += 1
             done += 1
+            record = record_of(assessment, secrets, with_months=with_months)
+            if record is not None:
+                wide_out.write(wide_row(record, wide))
+                for row in long_rows(record, instrument, long):
+                    long_out.write(row)
+                if instrument.item_template is not None and goal_slots_exceeded(record.content.responses or {}):
+                    goals_beyond += 1
             if progress and (done % step == 0 or done == total):
                 progress(instrument.code, done, total)
     summary.assessments[instrument.code] = wide_out.rows
@@ -246,9 +247,9 @@ def _write_manifest(
             "assessments": summary.assessments,
             "item_rows": summary.item_rows,
             "inclusion": (
-                "Assessments with the listed statuses (drafts and amendments awaiting signature are never "
-                f"exported) of patients whose research consent was given on or before {as_of.isoformat()} "
-                "and not withdrawn by then."
+                "Assessments with the listed statuses (never drafts; an amendment awaiting signature as its "
+                "last signed version) of patients whose research consent was given on or before "
+                f"{as_of.isoformat()} and not withdrawn by then."
             ),
             "pseudonyms": "Per export: the same patient has the same pseudonym in every file of this export only.",
             "dates": f"Shifted per patient by a secret number of days between -{span} and +{span} (never 0); intervals within a patient are exact.",
