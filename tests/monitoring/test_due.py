@@ -326,3 +326,59 @@ def test_rows_are_checked():
         (4, "treatment", "treatment_unknown"),
         (4, "tolerance_days", "tolerance_invalid"),
     }
+
+
+def test_a_schedule_decades_long_counts_every_missed_date():
+    """Diagnosed 15 Jan 2000, every 6 months, never assessed. On 1 May 2026 the latest missed date
+    is 15 Jan 2026 (window 1–29 Jan): 53 dates missed (15 Jan and 15 Jul of 2000–2025, and 15 Jan
+    2026). The next, 15 Jul 2026, opens on 1 Jul, within 90 days."""
+    rows = [row(every="P6M")]
+    patient = PatientDates(birth_date=date(1990, 1, 1), diagnosis=date(2000, 1, 15))
+    items = due_items(rows=rows, patient=patient, done={}, today=date(2026, 5, 1))
+    assert summary(items) == [
+        ("hfmse", "2026-01-15", "overdue", "2026-01-01", "2026-01-29"),
+        ("hfmse", "2026-07-15", "upcoming", "2026-07-01", "2026-07-29"),
+    ]
+    assert items[0].missed == 53 and items[0].repeat
+
+
+def test_month_ends_do_not_drift():
+    # Every 3 months from 31 Aug 2025: 30 Nov, 28 Feb, 31 May 2026 (whole intervals from the base,
+    # not 30 Nov → 28 Feb → 28 May).
+    rows = [row(every="P3M", tolerance_days=0)]
+    patient = PatientDates(birth_date=date(1990, 1, 1), diagnosis=date(2025, 8, 31))
+    items = due_items(rows=rows, patient=patient, done={"hfmse": [date(2025, 8, 31)]}, today=date(2026, 3, 10))
+    assert summary(items) == [
+        ("hfmse", "2026-02-28", "overdue", "2026-02-28", "2026-02-28"),
+        ("hfmse", "2026-05-31", "upcoming", "2026-05-31", "2026-05-31"),
+    ]
+
+
+def test_a_row_that_ended_at_its_age_limit_lapses():
+    """A ten-year-old assessed on time under the 6-monthly row is not listed as overdue under the
+    infant row, whose last date (before 2 years) was years ago."""
+    rows = [
+        row(key="infant", instruments=["chop_intend"], every="P3M", max_age_months=24),
+        row(key="child", instruments=["chop_intend"], every="P6M", min_age_months=24),
+    ]
+    patient = PatientDates(birth_date=date(2015, 1, 1), diagnosis=date(2015, 2, 1))
+    items = due_items(rows=rows, patient=patient, done={"chop_intend": [date(2025, 3, 20)]}, today=date(2025, 4, 1))
+    # Child row: 1 Feb 2025 (18 Jan – 15 Feb) assessed late on 20 Mar; next 20 Sep, beyond 90 days.
+    assert items == []
+    # Without that assessment the child row (not the infant row) is overdue.
+    items = due_items(rows=rows, patient=patient, done={}, today=date(2025, 4, 1))
+    assert [(i.row_key, i.due.isoformat(), i.state) for i in items] == [("child", "2025-02-01", "overdue")]
+
+
+def test_regular_assessments_years_apart_from_today():
+    """Assessed every 6 months from diagnosis (10 Jan 2020) to 10 Jul 2023, then never again. On
+    1 Mar 2026: the last assessment was 10 Jul 2023, so 10 Jan 2024 … 10 Jan 2026 (5 dates) were
+    missed; the latest, 10 Jan 2026 (27 Dec – 24 Jan), is overdue; 10 Jul 2026 opens 26 Jun, after
+    the 90 days."""
+    rows = [row(every="P6M")]
+    patient = PatientDates(birth_date=date(1990, 1, 1), diagnosis=date(2020, 1, 10))
+    assessed = [date(2020 + i // 2, 1 if i % 2 == 0 else 7, 10) for i in range(8)]
+    assert assessed[-1] == date(2023, 7, 10)
+    items = due_items(rows=rows, patient=patient, done={"hfmse": assessed}, today=date(2026, 3, 1))
+    assert summary(items) == [("hfmse", "2026-01-10", "overdue", "2025-12-27", "2026-01-24")]
+    assert items[0].missed == 5

@@ -45,8 +45,9 @@ Decisions where the spec is silent (docs/monitoring.md, each [RD]):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -112,6 +113,12 @@ class Duration:
         if self.unit == "W":
             return day + timedelta(weeks=self.amount)
         return add_months(day, self.amount * (12 if self.unit == "Y" else 1))
+
+    def times(self, day: date, count: int) -> date:
+        """``day`` moved by ``count`` of this duration at once (months clamped once, not each time)."""
+        if self.unit in "DW":
+            return day + timedelta(days=self.amount * count * (7 if self.unit == "W" else 1))
+        return add_months(day, self.amount * count * (12 if self.unit == "Y" else 1))
 
     def before(self, day: date) -> date:
         if self.unit in "DW":
@@ -355,6 +362,7 @@ class _Point:
     last_of_row: bool = False
     satisfied: bool = field(default=False)
     repeat: bool = False
+    skipped: int = 0  # unassessed points skipped just before this one
 
 
 def treatments_of(condition: str, courses: Iterable[Course]) -> frozenset[str]:
@@ -373,6 +381,11 @@ def tolerance_days(previous: date, due: date) -> int:
     >>> tolerance_days(date(2024, 1, 10), date(2024, 3, 10))
     7
     """
+    gap = (due - previous).days
+    if gap > 92:  # longer than any 3 calendar months
+        return LONG_TOLERANCE_DAYS
+    if gap < 28:  # shorter than any calendar month
+        return SHORT_TOLERANCE_DAYS
     if due >= add_months(previous, 3):
         return LONG_TOLERANCE_DAYS
     if due <= add_months(previous, 1):
@@ -409,10 +422,18 @@ def due_items(
         if row.treatment and row.treatment not in treatments:
             continue
         for anchor_date, course, next_anchor in _occurrences(row, patient):
+            # Instruments of a row with the same assessment dates (often none) share one schedule.
+            judged: dict[tuple, tuple[str, list[DueItem]]] = {}
             for instrument in row.instruments:
                 dates = sorted(done.get(instrument, ()))
-                item = _judge(row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit)
-                for found in item:
+                key = (tuple(dates), INSTRUMENT_MIN_AGE_MONTHS.get(instrument))
+                if key not in judged:
+                    args = (row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit)
+                    judged[key] = (instrument, _judge(*args))
+                first, items = judged[key]
+                if first != instrument:
+                    items = [replace(i, instrument=instrument) for i in items]
+                for found in items:
                     slot = (found.instrument, found.state)
                     if slot not in best or _better(found, best[slot]):
                         best[slot] = found
@@ -444,7 +465,7 @@ def _occurrences(row: ProtocolRow, patient: PatientDates) -> list[tuple[date, Co
     return [(d, c, doses[i + 1][0] if i + 1 < len(doses) else None) for i, (d, c) in enumerate(doses)]
 
 
-def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, limit) -> list[_Point]:
+def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit) -> list[_Point]:
     points: list[_Point] = []
     for offset in row.offsets:
         due = offset.after(anchor_date)
@@ -455,33 +476,61 @@ def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, l
             points.append(_Point(due, due, due, str(offset)))
     _set_windows(row, points, anchor_date)
     if row.every is not None:
-        previous = points[-1]
-        while previous.due <= limit and len(points) < MAX_POINTS:
-            # The next point follows on from the day the previous one was actually assessed.
-            base = previous.due
-            if previous.rule != RULE_BASELINE:
-                taken = [d for d in dates if previous.start <= d < row.every.after(previous.due)]
-                base = taken[0] if taken else previous.due
-            due = row.every.after(base)
-            days = row.tolerance_days if row.tolerance_days is not None else tolerance_days(base, due)
-            point = _Point(due, due - timedelta(days=days), due + timedelta(days=days), str(row.every), repeat=True)
-            point.gap_days = (due - base).days
-            points.append(point)
-            previous = point
+        _repeat(row, points, dates, today, limit)
     if next_anchor is not None:
         points = [p for p in points if p.due < next_anchor] or points[:1]
     minimum = max(INSTRUMENT_MIN_AGE_MONTHS.get(instrument, 0), row.min_age_months or 0)
     maximum = row.max_age_months
     if minimum or maximum is not None:
-        points = [
+        kept = [
             p
             for p in points
             if minimum <= _age_months(patient.birth_date, p.due)
             and (maximum is None or _age_months(patient.birth_date, p.due) < maximum)
         ]
+        if kept and kept[-1] is not points[-1]:
+            # The row ends at its age limit: its last point lapses like that of a row without repetition.
+            kept[-1].last_of_row = True
+        points = kept
     if points and row.every is None:
         points[-1].last_of_row = True
     return points
+
+
+def _repeat(row: ProtocolRow, points: list[_Point], dates: Sequence[date], today: date, limit: date) -> None:
+    """Add the repeated points after the fixed ones, up to ``limit``.
+
+    Each run of points counts whole intervals from the day the previous point was actually assessed
+    (or from the last fixed point): base + 1, 2, 3 … intervals, so a month-end date does not drift.
+    Where nothing was assessed any more, points far in the past are skipped (they only count as
+    missed): the schedule of a patient diagnosed decades ago costs as little as a recent one.
+    """
+    every = row.every
+    step_days = every.amount * {"D": 1, "W": 7, "M": 30.44, "Y": 365.25}[every.unit]
+    previous = points[-1]
+    base, k = previous.due, 0
+    while previous.due <= limit and len(points) < MAX_POINTS:
+        before = previous.due
+        index = bisect_left(dates, previous.start)
+        if previous.rule != RULE_BASELINE and index < len(dates) and dates[index] < every.after(previous.due):
+            # The next point follows on from the day the previous one was actually assessed.
+            base, k, before = dates[index], 0, dates[index]
+        # Points well before the next assessment (or before today) cannot be met: skip them.
+        following = bisect_right(dates, before)
+        target = min(dates[following], today) if following < len(dates) else today
+        ahead = int(((target - before).days - 2 * step_days) // step_days)
+        skipped = 0
+        if ahead > 0:
+            skipped, k = ahead, k + ahead
+            before = every.times(base, k)
+        k += 1
+        due = every.times(base, k)
+        days = row.tolerance_days if row.tolerance_days is not None else tolerance_days(before, due)
+        point = _Point(due, due - timedelta(days=days), due + timedelta(days=days), str(every), repeat=True)
+        point.gap_days = (due - before).days
+        point.skipped = skipped
+        points.append(point)
+        previous = point
 
 
 def _set_windows(row: ProtocolRow, points: list[_Point], anchor_date: date) -> None:
@@ -504,7 +553,7 @@ def _set_windows(row: ProtocolRow, points: list[_Point], anchor_date: date) -> N
 
 
 def _judge(row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit) -> list[DueItem]:
-    points = _points(row, instrument, anchor_date, course, next_anchor, dates, patient, limit)
+    points = _points(row, instrument, anchor_date, course, next_anchor, dates, patient, today, limit)
     for index, point in enumerate(points):
         if point.rule == RULE_BASELINE:
             until = point.end + timedelta(days=1)
@@ -522,7 +571,7 @@ def _judge(row, instrument, anchor_date, course, next_anchor, dates, patient, to
             for point in reversed(closed):
                 if point.satisfied:
                     break
-                missed += 1
+                missed += 1 + point.skipped
             found.append(_item(row, instrument, anchor_date, course, latest, OVERDUE, missed))
     following = next((p for p in points if p.end >= today), None)
     if following is not None and not following.satisfied and following.start <= limit:

@@ -274,10 +274,18 @@ class WorkItem:
     window_end: datetime.date | None
     state: str
     rule: str
-    rule_text: str
     source: str
     missed: int = 0
     detail: str = ""
+    fixed_text: Any = ""  # the reason of a dose or a transition, as written
+    due_item: due.DueItem | None = None  # the reason of an assessment, put in words when shown
+
+    @property
+    def rule_text(self) -> str:
+        """Why the item is due, in the active language (written only for the rows shown or exported)."""
+        if self.due_item is not None:
+            return _rule_text(self.due_item)
+        return str(self.fixed_text)
 
     def as_dict(self) -> dict[str, Any]:
         def iso(day: datetime.date | None) -> str | None:
@@ -386,6 +394,8 @@ def _items_for(
     from qadam.therapy.schedules import due_doses
 
     _ = gettext
+    lang = _lang()
+    labels: dict[str, str] = {}
 
     patient = data.patient
     common = {
@@ -408,13 +418,14 @@ def _items_for(
                     condition=condition,
                     kind=KIND_ASSESSMENT,
                     code=item.instrument,
-                    label=_instrument_label(item.instrument),
+                    label=labels.get(item.instrument)
+                    or labels.setdefault(item.instrument, _instrument_label(item.instrument)),
                     due=item.due,
                     window_start=item.window_start,
                     window_end=item.window_end,
                     state=item.state,
                     rule=item.rule,
-                    rule_text=_rule_text(item),
+                    due_item=item,
                     source=item.source,
                     missed=item.missed,
                 )
@@ -432,13 +443,13 @@ def _items_for(
                     condition=mapped[0] if mapped else "",
                     kind=KIND_DOSE,
                     code=dose.drug,
-                    label=dose.label_in(_lang()),
+                    label=dose.label_in(lang),
                     due=dose.due,
                     window_start=dose.window_start,
                     window_end=dose.window_end,
                     state=due.OVERDUE if dose.overdue else due.UPCOMING,
                     rule=dose.rule.code,
-                    rule_text=dose.rule.text.get(_lang()),
+                    fixed_text=dose.rule.text.get(lang),
                     source=dose.rule.source,
                 )
             )
@@ -457,7 +468,7 @@ def _items_for(
                 window_end=birthday,
                 state=due.OVERDUE if birthday < today else due.UPCOMING,
                 rule="transition_at_18",
-                rule_text=_("%(done)s of %(total)s handover items done")
+                fixed_text=_("%(done)s of %(total)s handover items done")
                 % {"done": transition.done_count, "total": len(transition.steps)},
                 source=_("Qadam registry design [RD]"),
             )
