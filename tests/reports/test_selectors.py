@@ -194,3 +194,19 @@ def test_one_sided_results_make_one_trajectory_and_judgement_per_side(world, sma
     assert (right.change, right.classification) == (-1, "stable")
     # SMA type 3 walker: the RULM whole-cohort row of Pera 2019 (−0.41/year, SD 2.93).
     assert left.reference.id == "rulm_sma23"
+
+
+def test_instruments_missing_the_same_baseline_are_listed_together(world, patient_a):
+    from qadam.assessments.services import assessment_record, visit_create
+
+    visit = visit_create(by=world.clinician_a, patient=patient_a, visit_date=D(2025, 7, 8), kind="routine")
+    record_hfmse(world.clinician_a, patient_a, D(2025, 7, 8), 32)
+    assessment_record(
+        by=world.clinician_a, visit=visit, instrument="rulm", responses=rulm_answers(20), context={"side": "L"}
+    )
+    add_nusinersen(world.clinician_a, patient_a)
+    report = report_for(world, patient_a)
+    assert report.judged == []
+    (pending,) = report.pending
+    assert pending.instruments == ("HFMSE", "RULM (L)")
+    assert [p.code for p in pending.problems] == ["no_baseline"]

@@ -45,6 +45,7 @@ CONDITION_DOMAINS: dict[str, tuple[str, ...]] = {
     "pain": ("pain",),
 }
 ADJUVANT_PREFIX = "adjuvant:"
+COURSE_PROBLEMS = frozenset({"no_baseline", "no_follow_up"})
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,15 @@ class Trajectory:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Instruments of one course that cannot be judged yet, for the same reasons."""
+
+    course: Course
+    instruments: tuple[str, ...]
+    problems: tuple[InputProblem, ...]
+
+
+@dataclass(frozen=True)
 class PatientReport:
     """Everything the reports read for one patient."""
 
@@ -143,6 +153,37 @@ class PatientReport:
     courses: tuple[Course, ...]
     trajectories: tuple[Trajectory, ...]
     judgements: tuple[Judgement, ...] = field(default=())
+
+    @property
+    def judged(self) -> list[Judgement]:
+        return [j for j in self.judgements if j.response is not None]
+
+    @property
+    def pending(self) -> list[Pending]:
+        """Judgements still missing, one entry per course and set of reasons (instruments listed)."""
+        groups: dict[tuple, list[Judgement]] = {}
+        for judgement in self.judgements:
+            if judgement.response is None:
+                codes = tuple(p.code for p in judgement.problems)
+                # Missing baseline or follow-up is said of the course; other problems of the results.
+                key = (judgement.course.id, codes)
+                if not set(codes) <= COURSE_PROBLEMS:
+                    key += (judgement.instrument, judgement.side or "")
+                groups.setdefault(key, []).append(judgement)
+        return [
+            Pending(
+                course=group[0].course,
+                instruments=tuple(_label(j.instrument, j.side) for j in group),
+                problems=group[0].problems,
+            )
+            for group in groups.values()
+        ]
+
+
+def _label(instrument: str, side: str | None) -> str:
+    definition = scales.INSTRUMENTS.get(instrument)
+    name = definition.name if definition else instrument
+    return f"{name} ({side})" if side else name
 
 
 def baseline_window_months() -> int:
