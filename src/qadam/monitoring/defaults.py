@@ -3,7 +3,7 @@
 The file transcribes clinical.md §A (tables A.1.2, A.2, A.3, A.4): one protocol per condition, each
 row with its instruments (``qadam.scales`` codes), anchor event, offsets, repetition, tolerance and
 source tag. Migration 0002 loads it as version 1 of each default protocol; a later change of the
-file is loaded as a new version with ``qadam``'s ``protocols_load_defaults`` service.
+file is loaded as a new version by ``services.protocol_defaults_refresh``.
 """
 
 from __future__ import annotations
