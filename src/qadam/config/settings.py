@@ -18,6 +18,9 @@ Environment:
     QADAM_SESSION_SECONDS session lifetime in seconds (default 8 hours)
     QADAM_DB_CONN_MAX_AGE seconds a database connection is kept open (default 60)
     QADAM_STATIC_ROOT     where ``collectstatic`` puts files in production (default ``<data dir>/static``)
+    QADAM_RESEARCH_KEY    secret behind research-export pseudonyms and date shifts (or QADAM_RESEARCH_KEY_FILE;
+                          default: derived from the secret key)
+    QADAM_RESEARCH_SHIFT_DAYS  research exports shift each patient's dates by up to ± this many days (default 182)
 
 ``qadam`` commands on the embedded SQLite database keep a generated key in ``<data dir>/secret_key``
 (see ``qadam.config.launcher``), so only deployments on ``QADAM_DATABASE_URL`` must set the key.
@@ -278,3 +281,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Research exports (qadam.interop.research): pseudonyms and per-patient date shifts come from this key.
+RESEARCH_EXPORT_KEY = env_secret("QADAM_RESEARCH_KEY")
+RESEARCH_DATE_SHIFT_DAYS = env_int("QADAM_RESEARCH_SHIFT_DAYS", 182, minimum=1, maximum=3650)
