@@ -284,3 +284,38 @@ class TestExportCommand:
     def test_an_unknown_center_is_refused(self, world, tmp_path):
         with pytest.raises(CommandError, match="nowhere"):
             call_command("export", "fhir", "--out", str(tmp_path), "--center", "nowhere")
+
+
+class TestFastResponses:
+    """The export writes responses from cached JSON fragments: the same resources as ``response_for``."""
+
+    @pytest.mark.parametrize("code", sorted(__import__("qadam.scales", fromlist=["INSTRUMENTS"]).INSTRUMENTS))
+    @pytest.mark.parametrize("pick", [min, max], ids=["lowest", "highest"])
+    def test_the_json_is_the_resource(self, code, pick):
+        from qadam import scales
+        from qadam.interop.fhir.responses import response_for, response_json
+
+        from ..scales.examples import example_context, full_responses
+
+        instrument = scales.get(code)
+        responses, context = full_responses(instrument, pick), example_context(instrument)
+        result = scales.score(code, responses, context)
+        common = {"result": result, "subject": "Patient/KZ-AAAA-BBBB", "authored": "2024-01-02", "response_id": "7"}
+        expected = response_for(code, responses, context, **common)
+        text = response_json(code, responses, context, encounter="Encounter/3", **common)
+        assert json.loads(text) == {**expected, "encounter": {"reference": "Encounter/3"}}
+        validate_resource(json.loads(text))
+        # twice: the second answer comes from the cached fragments
+        assert response_json(code, responses, context, encounter="Encounter/3", **common) == text
+
+    def test_not_tested_items_and_unknown_answers(self):
+        from qadam.interop.errors import InteropError
+        from qadam.interop.fhir.responses import response_for, response_json
+
+        for code, responses in (
+            ("hfmse", {"1": {"not_tested": "refused"}, "2": 1}),
+            ("6mwt", {"distance_m": {"not_tested": "refused"}}),
+        ):
+            assert json.loads(response_json(code, responses)) == response_for(code, responses)
+        with pytest.raises(InteropError):
+            response_json("phq9", {"1": 9}, result=__import__("types").SimpleNamespace(total=None, subscores={}))

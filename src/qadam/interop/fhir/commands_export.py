@@ -24,8 +24,7 @@ from .export import (
     Cohort,
     bulk_export_started,
     center_for_export,
-    ndjson_line,
-    resources_of_type,
+    ndjson_of_type,
     rows_to_export,
 )
 from .outcomes import Issue, operation_outcome
@@ -79,10 +78,10 @@ def run(options: dict[str, Any], command: Any) -> None:
         partial = target.with_suffix(".ndjson.part")
         with partial.open("w", encoding="utf-8") as file:
             write = file.write
-            for resource in resources_of_type(
+            for line in ndjson_of_type(
                 resource_type, cohort, base=options["base"], chunk_size=options["chunk_size"], on_error=on_error
             ):
-                write(ndjson_line(resource))
+                write(line)
                 count += 1
                 if count % PROGRESS_EVERY == 0:
                     progress.update(count)

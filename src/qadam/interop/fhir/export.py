@@ -48,6 +48,7 @@ from .resources import (
     observation_resources,
     patient_resource,
     procedure_resource,
+    questionnaire_response_json,
     questionnaire_response_resource,
     searchset_bundle,
 )
@@ -144,32 +145,37 @@ def _assessments(cohort: Cohort) -> Any:
 _ASSESSMENT_FIELDS = ("pk", "visit__patient__registry_id", "visit_id", "instrument", "status", "assessed_on")
 
 
-def _questionnaire_responses(cohort: Cohort, base: str, chunk_size: int, on_error: OnError):
-    fields = (*_ASSESSMENT_FIELDS, "responses", "context", "result")
-    for pk, registry_id, visit_id, instrument, status, day, responses, context, result in _rows(
+def _assessment_rows(cohort: Cohort, chunk_size: int) -> Iterator[AssessmentRow]:
+    # A response states the total and subscores only: the rest of the stored result is not read.
+    fields = (*_ASSESSMENT_FIELDS, "responses", "context", "total", "result__subscores")
+    for pk, registry_id, visit_id, instrument, status, day, responses, context, total, subscores in _rows(
         _assessments(cohort), fields, chunk_size
     ):
-        row = AssessmentRow(
-            pk,
-            registry_id,
-            visit_id,
-            instrument,
-            status,
-            day,
-            responses or {},
-            context or {},
-            StoredResult.from_json(result),
-        )
+        result = StoredResult(_number(total), subscores or {})
+        yield AssessmentRow(pk, registry_id, visit_id, instrument, status, day, responses or {}, context or {}, result)
+
+
+def _number(value: Any) -> Any:
+    """A stored float total as the scale gave it: integral totals are integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _questionnaire_responses(cohort: Cohort, base: str, chunk_size: int, on_error: OnError):
+    for row in _assessment_rows(cohort, chunk_size):
         try:
             yield questionnaire_response_resource(row, base=base)
         except (InteropError, ScaleError, LookupError, TypeError, ValueError) as error:
-            on_error("QuestionnaireResponse", pk, str(error))
+            on_error("QuestionnaireResponse", row.assessment_id, str(error))
 
 
 def _observations(cohort: Cohort, base: str, chunk_size: int, on_error: OnError):
-    fields = (*_ASSESSMENT_FIELDS, "result")
-    for pk, registry_id, visit_id, instrument, status, day, result in _rows(_assessments(cohort), fields, chunk_size):
-        row = AssessmentRow(pk, registry_id, visit_id, instrument, status, day, {}, {}, StoredResult.from_json(result))
+    # The total and band are columns; only the subscores are read out of the stored result.
+    fields = (*_ASSESSMENT_FIELDS, "total", "band", "result__subscores", "result__subscore_bands")
+    for pk, registry_id, visit_id, instrument, status, day, total, band, subscores, bands in _rows(
+        _assessments(cohort), fields, chunk_size
+    ):
+        result = StoredResult(_number(total), subscores or {}, band, bands or {})
+        row = AssessmentRow(pk, registry_id, visit_id, instrument, status, day, {}, {}, result)
         try:
             yield from observation_resources(row, base=base)
         except (ScaleError, LookupError, TypeError, ValueError) as error:
@@ -269,6 +275,29 @@ def rows_to_export(resource_type: str, cohort: Cohort = Cohort()) -> int:
 def ndjson_line(resource: dict[str, Any]) -> str:
     """One resource as one NDJSON line (compact, UTF-8 text kept as is)."""
     return json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def ndjson_of_type(
+    resource_type: str,
+    cohort: Cohort = Cohort(),
+    *,
+    base: str = DEFAULT_BASE,
+    chunk_size: int = CHUNK_SIZE,
+    on_error: OnError | None = None,
+) -> Iterator[str]:
+    """The NDJSON lines of ``resources_of_type``. QuestionnaireResponses, the largest resources,
+    are assembled from JSON fragments encoded once per instrument (``response_json``): the same
+    resources, several times faster."""
+    on_error = on_error or _log_error
+    if resource_type != "QuestionnaireResponse":
+        for resource in resources_of_type(resource_type, cohort, base=base, chunk_size=chunk_size, on_error=on_error):
+            yield ndjson_line(resource)
+        return
+    for row in _assessment_rows(cohort, chunk_size):
+        try:
+            yield questionnaire_response_json(row, base=base) + "\n"
+        except (InteropError, ScaleError, LookupError, TypeError, ValueError) as error:
+            on_error("QuestionnaireResponse", row.assessment_id, str(error))
 
 
 def ensure_can_bulk_export(user: Any) -> None:

@@ -34,7 +34,7 @@ from .codes import (
     system_url,
     translations,
 )
-from .responses import response_for
+from .responses import response_for, response_json
 
 # --- code systems and identifiers -----------------------------------------------------------------
 
@@ -73,6 +73,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9\-.]")
 
 def fhir_id(*parts: Any) -> str:
     """An R4 id (letters, digits, '-' and '.', at most 64) from ``parts`` joined with '-'."""
+    if len(parts) == 1 and isinstance(parts[0], int):
+        return str(parts[0])  # a row id: digits only
     return _ID_UNSAFE.sub("-", "-".join(str(part) for part in parts))[:64]
 
 
@@ -250,6 +252,22 @@ def questionnaire_response_resource(row: AssessmentRow, *, base: str = DEFAULT_B
                 ordered["encounter"] = {"reference": f"Encounter/{row.visit_id}"}
         resource = ordered
     return resource
+
+
+def questionnaire_response_json(row: AssessmentRow, *, base: str = DEFAULT_BASE) -> str:
+    """``questionnaire_response_resource`` as compact JSON text (the same resource), for NDJSON."""
+    return response_json(
+        row.instrument,
+        row.responses,
+        row.context,
+        result=row.result,  # type: ignore[arg-type]  # duck-typed: total and subscores
+        base=base,
+        subject=f"Patient/{row.registry_id}",
+        encounter=None if row.visit_id is None else f"Encounter/{row.visit_id}",
+        authored=iso_date(row.assessed_on),
+        status=RESPONSE_STATUS.get(row.status, "completed"),
+        response_id=fhir_id(row.assessment_id),
+    )
 
 
 def observation_resources(row: AssessmentRow, *, base: str = DEFAULT_BASE) -> list[dict[str, Any]]:

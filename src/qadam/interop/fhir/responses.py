@@ -9,6 +9,7 @@ response to our Questionnaire or to a form of an instrument we know (see ``forms
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,6 +87,65 @@ def response_for(
     return resource
 
 
+def response_json(
+    instrument: Instrument | str,
+    responses: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    *,
+    result: Result | None = None,
+    base: str = DEFAULT_BASE,
+    subject: str | None = None,
+    encounter: str | None = None,
+    authored: str | None = None,
+    status: str = "completed",
+    response_id: str | None = None,
+) -> str:
+    """``response_for`` as compact JSON text, for the bulk export: the same resource (``encounter``
+    added after ``subject`` when given), with every answer option's Coding and every question's
+    linkId and text encoded once per instrument and reused."""
+    instrument = instrument_of(instrument)
+    context = dict(context or {})
+    if result is None:
+        result = _score(instrument, responses, context)
+    values = _answer_values(instrument, responses, context, result, base, encode=True)
+    questionnaire = _questionnaire(instrument.code, base)
+    head: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    if response_id:
+        head["id"] = response_id
+    head.update({"questionnaire": questionnaire["url"], "status": status})
+    if subject:
+        head["subject"] = {"reference": subject}
+    if encounter:
+        head["encounter"] = {"reference": encounter}
+    if authored:
+        head["authored"] = authored
+    text = _dump(head)
+    items = _answered_json(instrument.code, base, questionnaire["item"], values)
+    return text[:-1] + ',"item":[' + ",".join(items) + "]}" if items else text
+
+
+def _answered_json(code: str, base: str, questions: list[dict[str, Any]], values: Mapping[str, str]) -> list[str]:
+    """``_answered`` as JSON texts."""
+    items = []
+    for question in questions:
+        link_id = question["linkId"]
+        if question["type"] == "group":
+            children = _answered_json(code, base, question["item"], values)
+            if children:
+                items.append(
+                    _question_head(code, base, link_id, question["text"]) + ',"item":[' + ",".join(children) + "]}"
+                )
+        elif link_id in values:
+            items.append(_question_head(code, base, link_id, question["text"]) + ',"answer":[' + values[link_id] + "]}")
+    return items
+
+
+@functools.lru_cache(maxsize=8192)
+def _question_head(code: str, base: str, link_id: str, text: str) -> str:
+    """The opening of a response item: ``{"linkId":…,"text":…`` (cached per instrument and question)."""
+    return _dump({"linkId": link_id, "text": text})[:-1]
+
+
 @functools.lru_cache(maxsize=256)
 def _questionnaire(code: str, base: str) -> dict[str, Any]:
     """The Questionnaire a response follows, built once per instrument and base (only read here)."""
@@ -93,10 +153,17 @@ def _questionnaire(code: str, base: str) -> dict[str, Any]:
 
 
 def _answer_values(
-    instrument: Instrument, responses: Mapping[str, Any], context: Mapping[str, Any], result: Result, base: str
-) -> dict[str, dict[str, Any]]:
-    """The single answer of every answered question, by linkId."""
-    values: dict[str, dict[str, Any]] = {}
+    instrument: Instrument,
+    responses: Mapping[str, Any],
+    context: Mapping[str, Any],
+    result: Result,
+    base: str,
+    *,
+    encode: bool = False,
+) -> dict[str, Any]:
+    """The single answer of every answered question, by linkId (as JSON text when ``encode``)."""
+    values: dict[str, Any] = {}
+    dump = _dump if encode else _same
     items = instrument.items_by_id
     unknown = [item_id for item_id in responses if item_id not in items and not _missing(responses[item_id])]
     if unknown:
@@ -111,28 +178,64 @@ def _answer_values(
         reason = _not_tested_reason(raw)
         if reason is not None:
             link_id = item.id if item.choices else not_tested_link_id(item)
-            values[link_id] = {"valueCoding": not_tested_coding(reason, base)}
+            values[link_id] = (
+                _not_tested_json(reason, base) if encode else {"valueCoding": not_tested_coding(reason, base)}
+            )
         elif item.choices:
-            choice = next((c for c in item.choices if c.code == raw or str(c.code) == str(raw)), None)
-            if choice is None:  # only when the caller passed a result for responses it did not score
-                allowed = item.allowed_description()
-                raise InteropError(
-                    [Problem("value_not_allowed", item=item.id, value=raw, allowed=allowed, instrument=instrument.name)]
-                )
-            values[item.id] = {"valueCoding": answer_coding(instrument, item, choice, base)}
+            value = _choice_json(instrument.code, item.id, raw, base) if encode and _hashable(raw) else None
+            if value is None:
+                choice = _choice_of(item, raw)
+                if choice is None:  # only when the caller passed a result for responses it did not score
+                    allowed = item.allowed_description()
+                    problem = Problem(
+                        "value_not_allowed", item=item.id, value=raw, allowed=allowed, instrument=instrument.name
+                    )
+                    raise InteropError([problem])
+                value = dump({"valueCoding": answer_coding(instrument, item, choice, base)})
+            values[item.id] = value
         else:
-            values[item.id] = _number_answer(_as_number(raw), item.integer)
+            values[item.id] = dump(_number_answer(_as_number(raw), item.integer))
     for field in instrument.context:
         raw = context.get(field.name)
         if field.kind == "mapping" or _missing(raw):
             continue
         key = "valueDecimal" if field.kind == "number" else "valueString"
-        values[f"{CONTEXT_PREFIX}{field.name}"] = {key: _as_number(raw) if field.kind == "number" else raw}
+        values[f"{CONTEXT_PREFIX}{field.name}"] = dump({key: _as_number(raw) if field.kind == "number" else raw})
     for score in scores_of(instrument):
         value = result.total if score == TOTAL else result.subscores.get(score)
         if value is not None:
-            values[f"{SCORE_PREFIX}{score}"] = {"valueDecimal": value}
+            values[f"{SCORE_PREFIX}{score}"] = dump({"valueDecimal": value})
     return values
+
+
+def _choice_of(item: Item, raw: Any) -> Any:
+    return next((c for c in item.choices if c.code == raw or str(c.code) == str(raw)), None)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+@functools.lru_cache(maxsize=8192)
+def _choice_json(code: str, item_id: str, raw: Any, base: str) -> str | None:
+    """The JSON of the answer choosing ``raw`` on item ``item_id`` (None: no such option)."""
+    instrument = scales.get(code)
+    item = instrument.items_by_id[item_id]
+    choice = _choice_of(item, raw)
+    return None if choice is None else _dump({"valueCoding": answer_coding(instrument, item, choice, base)})
+
+
+@functools.lru_cache(maxsize=256)
+def _not_tested_json(reason: str, base: str) -> str:
+    return _dump({"valueCoding": not_tested_coding(reason, base)})
 
 
 def _answered(questions: list[dict[str, Any]], values: Mapping[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -36,9 +36,8 @@ from .export import (
     bulk_export_started,
     center_for_export,
     ensure_can_bulk_export,
-    ndjson_line,
+    ndjson_of_type,
     patient_everything,
-    resources_of_type,
 )
 from .importing import ImportRefused, import_responses
 from .outcomes import Issue, operation_outcome
@@ -244,8 +243,8 @@ def _stream(types: list[str], cohort: Cohort, base: str) -> Iterator[str]:
     """NDJSON lines, a few hundred at a time (one write per line would cost a syscall each)."""
     batch: list[str] = []
     for kind in types:
-        for resource in resources_of_type(kind, cohort, base=base):
-            batch.append(ndjson_line(resource))
+        for line in ndjson_of_type(kind, cohort, base=base):
+            batch.append(line)
             if len(batch) >= 500:
                 yield "".join(batch)
                 batch = []
