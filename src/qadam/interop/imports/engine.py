@@ -30,6 +30,7 @@ before the first audited write.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -220,6 +221,29 @@ def run_import(
         raise NotAllowed(params={"center": center.code})
     if any(p.status == Status.SIGNED for p in plan) and not can_sign(by, center):
         raise NotAllowed(params={"center": center.code})
+    # An import builds tens of thousands of objects that all stay alive until the commit, so the
+    # cyclic garbage collector would scan them again and again for nothing (about a third of the
+    # import's CPU time); it is paused for the import and restored as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(by, center, source, plan, rejections, dry_run, skip_invalid, lang, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(
+    by: Any,
+    center: Center,
+    source: str,
+    plan: Sequence[PlannedAssessment],
+    rejections: Iterable[Rejection],
+    dry_run: bool,
+    skip_invalid: bool,
+    lang: str,
+    progress: Progress | None,
+) -> ImportReport:
     report = ImportReport(source=source, dry_run=dry_run, rows=len(plan))
     report.rejections.extend(rejections)
     rejected_rows = {(r.line, r.record, r.where) for r in report.rejections}

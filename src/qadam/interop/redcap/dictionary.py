@@ -356,8 +356,8 @@ def read_records(source: str | Path | io.TextIOBase, dictionary: DataDictionary)
                 ticks = checked.setdefault(name, set())
                 if cell == "1":
                     ticks.add(code)
-            else:
-                values[column] = cell
+            elif cell:
+                values[column] = cell  # blanks are left out: ``value()`` gives "" for them
         result.append(
             RecordRow(
                 line=line,
