@@ -176,7 +176,7 @@ class AdministrationForm(QadamForm):
         widget=forms.TextInput(attrs={"class": "q-input q-input--w4", "inputmode": "decimal"}),
     )
     lot = forms.CharField(label=gettext_lazy("Lot number"), required=False, max_length=64)
-    cycle_number = forms.IntegerField(label=gettext_lazy("Cycle number"), required=False, min_value=1, max_value=1000)
+    cycle_number = forms.IntegerField(label=gettext_lazy("Cycle number"), required=False, min_value=1, max_value=1000, widget=forms.NumberInput(attrs={"class": "q-input q-input--w4"}))  # fmt: skip
     # Intrathecal procedure details (SPINRAZA: lumbar puncture; record what was done).
     approach = forms.ChoiceField(label=gettext_lazy("Approach"), choices=APPROACH_CHOICES, required=False)
     imaging_guidance = forms.ChoiceField(
