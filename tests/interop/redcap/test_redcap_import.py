@@ -149,6 +149,7 @@ def test_dry_run_reports_and_writes_nothing(world):
     assert "dry run: nothing was written" in out
     assert "patients: 4 new" in out
     assert "assessments: 11 new" in out
+    assert "line 7  1002  baseline_arm_1 mg_adl #2  → new patient  mg_adl 2024-04-02 completed total 7" in out
 
 
 @pytest.mark.django_db

@@ -194,3 +194,23 @@ def test_patients_of_another_center_are_not_found(world, patient_a, tmp_path):
     codes = {r["code"] for r in json.loads((tmp_path / "r.json").read_text())["rejections"]}
     assert codes == {"patient_unknown"}
     assert Assessment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_signing_needs_a_clinician_of_the_patients_center(world, patient_a, patient_b, tmp_path):
+    from qadam.centers.models import Role
+    from qadam.core.testing import make_user
+
+    make_user("both", (world.center_a, Role.CLINICIAN), (world.center_b, Role.COORDINATOR))
+    text = wide_file(patient_a.registry_id, patient_b.registry_id)
+    with pytest.raises(CommandError):
+        run(write(tmp_path, text), "--sign", "--report", str(tmp_path / "r.json"), user="both")
+    (rejection,) = json.loads((tmp_path / "r.json").read_text())["rejections"]
+    assert (rejection["record"], rejection["field"], rejection["code"]) == (
+        patient_b.registry_id,
+        "status",
+        "sign_not_allowed",
+    )
+    run(write(tmp_path, text), "--sign", "--skip-invalid", user="both")
+    (signed,) = Assessment.objects.all()
+    assert signed.status == Status.SIGNED and signed.visit.patient == patient_a

@@ -18,6 +18,7 @@ from qadam.centers.selectors import user_language
 from .engine import ImportReport, Progress
 
 STAGES = {"check": "checking", "write": "writing"}
+LISTED = 20
 
 
 def progress_printer(stream: TextIO) -> Progress:
@@ -84,6 +85,16 @@ def print_report(report: ImportReport, title: str, out: TextIO) -> None:
         }
         + "\n"
     )
+    if report.dry_run and report.planned:
+        out.write(_("Would create:") + "\n")
+        for a in report.planned[:LISTED]:
+            patient = a["patient"] or _("new patient")
+            out.write(
+                f"  {_('line %(line)s') % {'line': a['line']}}  {a['record']}  {a['where']}  → {patient}  "
+                f"{a['instrument']} {a['date']} {a['status']} {_('total')} {'—' if a['total'] is None else a['total']}\n"
+            )
+        if len(report.planned) > LISTED:
+            out.write(_("  … and %(more)s more (all in --report)") % {"more": len(report.planned) - LISTED} + "\n")
     if report.rejections:
         if report.skipped_invalid:
             heading = _("Rejected rows (%(count)s), left out; the other rows were taken:")

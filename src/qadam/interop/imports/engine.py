@@ -149,6 +149,7 @@ class ImportReport:
     warnings: list[Rejection] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     skipped_invalid: bool = False
+    planned: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -170,6 +171,7 @@ class ImportReport:
             "changed": [c.as_dict() for c in self.changed],
             "warnings": [w.as_dict() for w in self.warnings],
             "rejections": [r.as_dict() for r in self.rejections],
+            "assessments": self.planned,
         }
 
 
@@ -255,6 +257,19 @@ def _run(
         if (r.plan.line, r.plan.record, r.plan.where) not in rejected_rows and r.plan.key not in rejected_keys
     ]
     report.rejections.sort(key=lambda r: (r.line is None, r.line or 0, r.record, r.field))
+    report.planned = [
+        {
+            "line": r.plan.line,
+            "record": r.plan.record,
+            "where": r.plan.where,
+            "patient": r.patient.registry_id or None,
+            "instrument": r.definition.code,
+            "date": r.plan.visit_date.isoformat(),
+            "status": r.plan.status,
+            "total": r.scoring.result.total,
+        }
+        for r in ready
+    ]
     if report.rejections and not skip_invalid:
         _count(report, ready)
         return report
@@ -315,6 +330,14 @@ def _validate(
         if not _plainly_valid_date(item.visit_date, patient.birth_date, today):
             for message in date_problems(item.visit_date, not_before=patient.birth_date):
                 problems.append(rejection(item, "visit_date", message))
+        if item.status == Status.SIGNED and not can_sign(by, patient.center):
+            problems.append(
+                rejection(
+                    item,
+                    "status",
+                    Message("sign_not_allowed", _("You do not sign assessments at this patient's center.")),
+                )
+            )
         if item.status not in IMPORTABLE_STATUSES:
             problems.append(rejection(item, "status", Message("choice_invalid", _("Unknown status."))))
         for message in text_problems(item.reason):
