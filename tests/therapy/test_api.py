@@ -124,3 +124,17 @@ def test_adverse_event(world, course, inside):
     outside = token_client(world.clinician_b)
     assert_problem(outside.post(f"{BASE}/{course.pk}/adverse-events", body), 404, "not_visible")
     assert AdverseEvent.objects.count() == 1
+
+
+def test_list_costs_the_same_queries_however_many_courses_and_doses(
+    world, patient_a, inside, django_assert_max_num_queries
+):
+    for drug in ("nusinersen", "eculizumab", "onabotulinumtoxinA"):
+        course = services.course_start(by=world.clinician_a, patient=patient_a, drug=drug, started_on=D(2025, 1, 6))
+        if drug == "nusinersen":
+            for day in (D(2025, 1, 6), D(2025, 1, 20), D(2025, 2, 3)):
+                services.administration_record(by=world.clinician_a, course=course, given_on=day, dose=12, dose_unit="mg", route="intrathecal")  # fmt: skip
+    inside.get(f"{BASE}?patient={patient_a.registry_id}")  # the token's first use is recorded once
+    with django_assert_max_num_queries(8):
+        body = inside.get(f"{BASE}?patient={patient_a.registry_id}").json()
+    assert len(body["courses"]) == 3

@@ -30,8 +30,12 @@ def _ensure_sees(viewer: Any, patient: Patient) -> None:
 def _courses(patient: Patient) -> list[TherapyCourse]:
     courses = list(
         TherapyCourse.objects.filter(patient=patient)
+        .select_related("created_by")
         .prefetch_related(
-            Prefetch("administrations", queryset=Administration.objects.order_by("given_on", "id")),
+            Prefetch(
+                "administrations",
+                queryset=Administration.objects.select_related("created_by").order_by("given_on", "id"),
+            ),
             Prefetch("adverse_events", queryset=AdverseEvent.objects.order_by("onset_on", "id")),
         )
         .order_by("-started_on", "-id")
