@@ -100,6 +100,8 @@ def test_running_therapy_is_shaded_to_today():
     assert float(rect.get("y")) == frame.top and float(rect.get("height")) == frame.bottom - frame.top
     assert rect.get("fill") == "url(#hfmse-hatch)"
     assert group.find(f"{SVG}text").text == "Nusinersen"
+    lane = group.find(f"{SVG}rect[@class='q-chart__lane']")
+    assert (float(lane.get("x")), float(lane.get("y"))) == (frame.x(date(2025, 1, 6)), 20)
 
 
 def test_stopped_therapy_is_shaded_to_its_stop_day_and_clipped_to_the_frame():
@@ -118,6 +120,27 @@ def test_doses_are_marked_on_the_time_axis():
     tip = marks[1].get("d").split()[0]
     assert tip == f"M{frame.x(date(2025, 1, 20))},{frame.bottom - 9}"
     assert marks[0].find(f"{SVG}title").text == "12 mg"
+
+
+def test_doses_of_a_course_sit_on_its_lane_above_the_plot():
+    chart = base_chart(
+        periods=(Period(date(2025, 1, 6), None, "Nusinersen"), Period(date(2025, 6, 1), None, "Risdiplam")),
+        doses=(Dose(date(2025, 1, 6), "12 mg", 0), Dose(date(2025, 6, 1), "5 mg", 1)),
+    )
+    frame = layout(chart)
+    # Two lanes of 22 above the plot: the plot starts at 18 + 2 × 22 = 62 and is 224 high.
+    assert (frame.top, frame.bottom) == (62, 286)
+    root = parse(render(chart))
+    first, second = root.findall(f".//{SVG}g[@class='q-chart__doses']/{SVG}path")
+    # Lane 0 starts at 8, lane 1 at 30; a dose points down from 11 below its lane's top, 9 high.
+    x = frame.x(date(2025, 1, 6))
+    assert first.get("d") == f"M{round(x - 4.5, 2)},19 L{round(x + 4.5, 2)},19 L{x},28 Z"
+    assert second.get("d").split()[0] == f"M{round(frame.x(date(2025, 6, 1)) - 4.5, 2)},41"
+    lanes = root.findall(f".//{SVG}rect[@class='q-chart__lane']")
+    assert [float(r.get("y")) for r in lanes] == [20, 42]
+    labels = [t.text for t in root.findall(f".//{SVG}g[@data-period-start]/{SVG}text")]
+    assert labels == ["Nusinersen", "Risdiplam"]
+    assert int(root.get("height")) >= 286 + charts.MARGIN_BOTTOM  # taller when the legend wraps
 
 
 def test_band_covers_the_meaningful_change_around_the_baseline():
@@ -240,3 +263,22 @@ def test_a_course_after_the_last_result_stretches_the_axis_forward():
     chart = base_chart(periods=(Period(date(2026, 6, 1), date(2026, 9, 1), "Risdiplam"),), today=None)
     # 6 January 2025 → 1 September 2026 is 603 days; 3 % room is 18 days on each side.
     assert (layout(chart).first, layout(chart).last) == (date(2024, 12, 19), date(2026, 9, 19))
+
+
+def test_tick_labels_stay_inside_the_chart():
+    chart = base_chart(format_day=lambda d: f"{d:%B %Y} long label")
+    for text in parse(render(chart)).findall(f".//{SVG}g[@class='q-chart__axes']/{SVG}text"):
+        if (
+            text.get("text-anchor") in ("middle", "start", "end")
+            and text.get("class") is None
+            and text.text.endswith("label")
+        ):
+            x, width = float(text.get("x")), charts._text_width(text.text)
+            left = {"middle": x - width / 2, "start": x, "end": x - width}[text.get("text-anchor")]
+            assert 0 <= left and left + width <= chart.width
+
+
+def test_overlapping_courses_share_the_shade():
+    periods = tuple(Period(date(2025, 1, 6), None, f"Drug {i}") for i in range(4))
+    rects = parse(render(base_chart(periods=periods))).findall(f".//{SVG}g[@data-period-start]/{SVG}rect")
+    assert {r.get("fill-opacity") for r in rects if r.get("fill-opacity")} == {"0.15"}

@@ -29,10 +29,12 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH = 720
-HEIGHT = 360
+HEIGHT = 360  # with one therapy lane; each further lane adds LANE_HEIGHT
+PLOT_HEIGHT = 224
+LANE_HEIGHT = 22
 MARGIN_LEFT = 64
 MARGIN_RIGHT = 20
-MARGIN_TOP = 40  # room for two rows of therapy labels
+MARGIN_TOP = 18  # above the therapy lanes (one lane per course: its name, its bar, its doses)
 MARGIN_BOTTOM = 96  # tick labels, axis label and the legend
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 FONT_SIZE = 12
@@ -75,10 +77,12 @@ class Period:
 
 @dataclass(frozen=True)
 class Dose:
-    """One administration, marked on the time axis."""
+    """One administration: marked on its course's lane (``period``: index into ``Chart.periods``),
+    or on the time axis when it belongs to no period drawn."""
 
     day: date
     label: str
+    period: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,6 @@ class Chart:
     format_day: Callable[[date], str] = _iso_month
     format_number: Callable[[float], str] = _plain_number
     width: int = WIDTH
-    height: int = HEIGHT
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,11 @@ class Frame:
     high: float
     y_ticks: tuple[float, ...]
     x_ticks: tuple[date, ...]
+    lanes: int = 0
+
+    def lane_top(self, index: int) -> float:
+        """The top of therapy lane ``index`` (above the plot: its name, then its bar)."""
+        return MARGIN_TOP - 10 + index * LANE_HEIGHT
 
     def x(self, day: date) -> float:
         span = (self.last - self.first).days or 1
@@ -185,11 +193,14 @@ def layout(chart: Chart) -> Frame:
     values over a rounded range that holds every score, band edge and expected value."""
     first, last = _time_range(chart)
     low, high, ticks = _value_range(chart)
+    lanes = len(chart.periods)
+    top = MARGIN_TOP + lanes * LANE_HEIGHT
     return Frame(
         left=MARGIN_LEFT,
         right=chart.width - MARGIN_RIGHT,
-        top=MARGIN_TOP,
-        bottom=chart.height - MARGIN_BOTTOM,
+        top=top,
+        bottom=top + PLOT_HEIGHT,
+        lanes=lanes,
         first=first,
         last=last,
         low=low,
@@ -290,7 +301,7 @@ def render(chart: Chart) -> str:
     frame = layout(chart)
     uid = _SAFE_ID.sub("-", chart.id) or "chart"
     legend, legend_bottom = _legend(chart, frame, uid)
-    height = max(chart.height, round(legend_bottom + 10))
+    height = max(round(frame.bottom + MARGIN_BOTTOM), round(legend_bottom + 10))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="q-chart__svg" id="{uid}" role="img" '
         f'aria-labelledby="{uid}-title" aria-describedby="{uid}-desc" '
@@ -322,22 +333,31 @@ def _defs(uid: str) -> str:
 
 
 def _periods(chart: Chart, frame: Frame, uid: str) -> str:
+    """Each course: a hatched shade over the plot and, in its own lane above it, its name and bar."""
     out = ['<g class="q-chart__periods">']
+    # Overlapping courses stack their shades: keep the sum about the same whatever their number.
+    shade = round(max(0.15, 0.45 / max(len(chart.periods), 1)), 2)
     for index, period in enumerate(chart.periods):
         end = period.end or chart.today or frame.last
         if end < frame.first or period.start > frame.last:
             continue
         x1, x2 = frame.clamp_x(period.start), frame.clamp_x(end)
         width = max(round(x2 - x1, 2), 1.0)
-        label_y = frame.top - 8 - 14 * (index % 2)
+        lane = frame.lane_top(index)
+        label_width = _text_width(period.label, 11)
+        if x1 + 2 + label_width <= chart.width - 4:
+            label = f'<text x="{round(x1 + 2, 2)}" y="{lane + 9}" fill="{INK}" font-size="11">'
+        else:
+            label = f'<text x="{round(x2 - 2, 2)}" y="{lane + 9}" fill="{INK}" font-size="11" text-anchor="end">'
         out.append(
-            f'<g data-period-start="{period.start.isoformat()}" data-period-end="{(period.end or "")}">'
+            f'<g data-period-start="{period.start.isoformat()}" data-period-end="{period.end or ""}">'
             f"<title>{escape(period.label)}</title>"
             f'<rect x="{x1}" y="{frame.top}" width="{width}" height="{round(frame.bottom - frame.top, 2)}" '
-            f'fill="url(#{uid}-hatch)" fill-opacity="0.55" stroke="{PERIOD_HATCH}" stroke-width="1"/>'
-            f'<line x1="{x1}" y1="{frame.top - 4 - 14 * (index % 2)}" x2="{x1}" y2="{frame.bottom}" '
-            f'stroke="{SCORE}" stroke-width="1"/>'
-            f'<text x="{round(x1 + 3, 2)}" y="{label_y}" fill="{INK}" font-size="11">{escape(period.label)}</text>'
+            f'fill="url(#{uid}-hatch)" fill-opacity="{shade}"/>'
+            f'<line x1="{x1}" y1="{lane + 12}" x2="{x1}" y2="{frame.bottom}" stroke="{SCORE}" stroke-width="1"/>'
+            f'<rect class="q-chart__lane" x="{x1}" y="{lane + 12}" width="{width}" height="8" '
+            f'fill="url(#{uid}-hatch)" stroke="{PERIOD_HATCH}" stroke-width="1"/>'
+            f"{label}{escape(period.label)}</text>"
             "</g>"
         )
     out.append("</g>")
@@ -401,15 +421,21 @@ def _scores(chart: Chart, frame: Frame) -> str:
 
 
 def _doses(chart: Chart, frame: Frame) -> str:
+    """A dark triangle per dose: pointing down onto its course's lane, or up from the time axis."""
     out = ['<g class="q-chart__doses">']
-    base = frame.bottom
     for dose in sorted(chart.doses, key=lambda d: d.day):
         if not frame.first <= dose.day <= frame.last:
             continue
         x = frame.x(dose.day)
+        if dose.period is not None and 0 <= dose.period < len(chart.periods):
+            top = frame.lane_top(dose.period) + 11
+            shape = f"M{round(x - 4.5, 2)},{top} L{round(x + 4.5, 2)},{top} L{x},{top + 9} Z"
+        else:
+            base = frame.bottom
+            shape = f"M{x},{round(base - 9, 2)} L{round(x - 5, 2)},{base} L{round(x + 5, 2)},{base} Z"
         out.append(
-            f'<path d="M{x},{round(base - 9, 2)} L{round(x - 5, 2)},{base} L{round(x + 5, 2)},{base} Z" '
-            f'fill="{DOSE}" data-day="{dose.day.isoformat()}"><title>{escape(dose.label)}</title></path>'
+            f'<path d="{shape}" fill="{DOSE}" data-day="{dose.day.isoformat()}" data-x="{x}">'
+            f"<title>{escape(dose.label)}</title></path>"
         )
     out.append("</g>")
     return "".join(out)
@@ -429,9 +455,12 @@ def _axes(chart: Chart, frame: Frame) -> str:
         )
     for tick in frame.x_ticks:
         x = frame.x(tick)
+        text = chart.format_day(tick)
+        half = _text_width(text) / 2
+        anchor = "end" if x + half > chart.width - 2 else "start" if x - half < 2 else "middle"
         out.append(
             f'<line x1="{x}" y1="{frame.bottom}" x2="{x}" y2="{frame.bottom + 5}" stroke="{INK}"/>'
-            f'<text x="{x}" y="{frame.bottom + 19}" text-anchor="middle">{escape(chart.format_day(tick))}</text>'
+            f'<text x="{x}" y="{frame.bottom + 19}" text-anchor="{anchor}">{escape(text)}</text>'
         )
     middle_x = round((frame.left + frame.right) / 2, 2)
     middle_y = round((frame.top + frame.bottom) / 2, 2)
@@ -465,7 +494,10 @@ def _legend(chart: Chart, frame: Frame, uid: str) -> tuple[str, float]:
             )
         )
     if chart.doses:
-        entries.append((f'<path d="M11,-13 L6,-4 L16,-4 Z" fill="{DOSE}"/>', words.dose))
+        symbol = (
+            "M6,-13 L16,-13 L11,-4 Z" if any(d.period is not None for d in chart.doses) else "M11,-13 L6,-4 L16,-4 Z"
+        )
+        entries.append((f'<path d="{symbol}" fill="{DOSE}"/>', words.dose))
     if chart.bands:
         entries.append(
             (
@@ -496,9 +528,9 @@ def _legend(chart: Chart, frame: Frame, uid: str) -> tuple[str, float]:
     return "".join(out), y + 6
 
 
-def _text_width(text: str) -> float:
-    """A generous estimate of the width of ``text`` at the chart's font size (no font metrics here)."""
-    return len(text) * FONT_SIZE * 0.6
+def _text_width(text: str, size: float = FONT_SIZE) -> float:
+    """A generous estimate of the width of ``text`` at ``size`` (no font metrics here)."""
+    return len(text) * size * 0.6
 
 
 def describe_points(points: Sequence[Point], format_day: Callable[[date], str], format_number) -> str:

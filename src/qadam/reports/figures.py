@@ -74,7 +74,11 @@ def chart_for(trajectory: Trajectory, *, today: datetime.date, chart_id: str | N
     bounds = tuple(definition.total_range) if definition and definition.total_range else (None, None)
     points = tuple(charts.Point(r.day, r.value, f"{long_date(r.day)}: {number(r.value)}") for r in trajectory.results)
     periods = tuple(charts.Period(c.started_on, c.stopped_on, c.name(language())) for c in trajectory.courses)
-    doses = tuple(charts.Dose(d.day, _dose_words(c.name(language()), d)) for c in trajectory.courses for d in c.doses)
+    doses = tuple(
+        charts.Dose(d.day, _dose_words(c.name(language()), d), index)
+        for index, c in enumerate(trajectory.courses)
+        for d in c.doses
+    )
     bands, expected = [], []
     for judgement in trajectory.judgements:
         response = judgement.response
