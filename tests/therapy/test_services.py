@@ -247,3 +247,11 @@ def test_summary_shows_next_due_dose_and_findings_to_viewers_of_the_patient(worl
         selectors.patient_therapy_summary(viewer=world.clinician_b, patient=patient_a, today=D(2025, 1, 10))
     with pytest.raises(NotVisible):
         selectors.course_get(viewer=world.outsider, course_id=nusinersen.pk)
+
+
+def test_onasemnogene_dose_in_vector_genomes_for_a_21_kg_child_fits(world, patient_a):
+    # 1.1 × 10^14 vg/kg × 21 kg = 2.31 × 10^15 vg (ZOLGENSMA US label; the table reaches 21.0 kg).
+    course = services.course_start(by=world.clinician_a, patient=patient_a, drug="onasemnogene_abeparvovec_iv", started_on=D(2025, 1, 10))  # fmt: skip
+    dose = services.administration_record(by=world.clinician_a, course=course, given_on=D(2025, 1, 10), dose="2.31e15", dose_unit="vg", route="iv", weight_kg=21, acknowledge_warnings=True)  # fmt: skip
+    dose.refresh_from_db()
+    assert dose.dose == Decimal("2310000000000000")

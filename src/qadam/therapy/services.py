@@ -51,7 +51,7 @@ from .models import (
 )
 
 MAX_WEIGHT_KG = Decimal("400")
-MAX_DOSE = Decimal("1e15")
+MAX_DOSE = Decimal("9e15")  # onasemnogene: 1.1e14 vg/kg × 21 kg ≈ 2.3e15 vg (numeric(20, 4) holds < 1e16)
 SIDES = ("left", "right", "bilateral", "midline")
 INTRATHECAL_KEYS = ("approach", "imaging_guidance", "needle_gauge", "csf_removed_ml", "attempts", "sedation")
 INTRATHECAL_NUMBERS = {"needle_gauge": (10, 30), "csf_removed_ml": (0, 50), "attempts": (1, 20)}

@@ -177,7 +177,7 @@ class CourseIn(Input):
 
 class AdministrationIn(Input):
     given_on: datetime.date
-    dose: Amount = Field(None, ge=0, le=Decimal("1e15"))
+    dose: Amount = Field(None, ge=0, le=Decimal("9e15"))
     dose_unit: PlainText = Field("", max_length=32)
     route: Literal[tuple(Route.values)]  # type: ignore[valid-type]
     weight_kg: Amount = Field(None, gt=0, le=400)
