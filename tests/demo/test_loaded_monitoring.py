@@ -40,6 +40,7 @@ SCALE_OF = {
             "ravulizumab",
             "zilucoplan",
             "efgartigimod_alfa",
+            "rozanolixizumab",
             "rituximab",
             "ivig",
             "plasma_exchange",

@@ -28,6 +28,7 @@ SHOWN = {
     "ravulizumab",
     "zilucoplan",
     "efgartigimod_alfa",
+    "rozanolixizumab",
     "rituximab",
     "ivig",
     "plasma_exchange",

@@ -186,6 +186,10 @@ SHOWCASE: tuple[Showcase, ...] = (
         "sma", {"sma_type": "1", "drug": "onasemnogene", "follow_up": 0.12},
         "onasemnogene infused 6 weeks ago: prednisolone taper and liver tests due",
     ),
+    Showcase(
+        "mg", {"therapy": "rozanolixizumab", "response": "improved", "follow_up": 1.5},
+        "rozanolixizumab cycles of 6 weekly infusions; improved",
+    ),
 )  # fmt: skip
 
 AMENDMENT_REASONS = (

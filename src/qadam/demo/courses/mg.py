@@ -36,7 +36,8 @@ MG_THERAPIES = {
     "eculizumab": (0.07, "Eculizumab (C5 inhibitor) after meningococcal vaccination", 0.1),
     "ravulizumab": (0.06, "Ravulizumab (C5 inhibitor) after meningococcal vaccination", 0.1),
     "zilucoplan": (0.05, "Zilucoplan (C5 inhibitor, daily subcutaneous) after meningococcal vaccination", 0.1),
-    "efgartigimod": (0.13, "Efgartigimod alfa (FcRn blocker), cycles on clinical evaluation", 0.08),
+    "efgartigimod": (0.1, "Efgartigimod alfa (FcRn blocker), cycles on clinical evaluation", 0.08),
+    "rozanolixizumab": (0.03, "Rozanolixizumab (FcRn blocker), 6-week cycles on clinical evaluation", 0.08),
     "rituximab": (0.07, "Rituximab (anti-CD20)", 0.2),
     "ivig": (0.05, "Maintenance IVIG every 4–6 weeks", 0.1),
 }
@@ -96,7 +97,7 @@ def plan_mg(rng: random.Random, as_of: date, *, body: float = 0.0, options: Mapp
         noise = {"mg_adl": 0.8, "qmg": 1.2, "mgc": 1.3, "mg_qol15r": 1.5}[code]
         return max(baselines[code] * factor + rng.gauss(0, noise), 0)
 
-    fast = therapy in ("eculizumab", "ravulizumab", "zilucoplan", "efgartigimod", "ivig")
+    fast = therapy in ("eculizumab", "ravulizumab", "zilucoplan", "efgartigimod", "rozanolixizumab", "ivig")
     offsets = [28, 56, 84] if fast else [91]
     offsets += [182, 273, 365]
     dates = [jitter(rng, enrolled_on + timedelta(days=d), 3 if d <= 84 else 14) for d in offsets]
@@ -178,7 +179,7 @@ def _rescues(
     """
     found = {}
     for day in exacerbations:
-        if therapy == "efgartigimod":
+        if therapy in ("efgartigimod", "rozanolixizumab"):
             continue
         choice = "ivig" if rng.random() < 0.6 else "plasma_exchange"
         if therapy in ("eculizumab", "ravulizumab", "zilucoplan"):
@@ -247,12 +248,20 @@ def _therapies(rng, course, therapy, response, diagnosed_on, as_of, body, rescue
         main.doses = _c5_doses(rng, therapy, start, as_of, weight)
     elif therapy == "efgartigimod":
         main.doses = _efgartigimod_cycles(rng, start, as_of, weight)
+    elif therapy == "rozanolixizumab":
+        main.doses = _rozanolixizumab_cycles(rng, start, as_of, weight)
     elif therapy == "rituximab":
         main.note = "Hepatitis B serology negative; methylprednisolone 100 mg premedication"
         main.doses = _repeated_pairs(rng, start, as_of)
     elif therapy == "ivig":
         main.doses = _ivig_course(start, as_of, weight, maintenance=True, rng=rng)
-    if response == "worsened" and therapy in ("eculizumab", "ravulizumab", "zilucoplan", "efgartigimod"):
+    if response == "worsened" and therapy in (
+        "eculizumab",
+        "ravulizumab",
+        "zilucoplan",
+        "efgartigimod",
+        "rozanolixizumab",
+    ):
         # No benefit at the 12-week review: stop (eculizumab EU SmPC, clinical.md A.2).
         review = next((on for on in visits if (on - start).days >= 84), None)
         if review is not None:
@@ -302,6 +311,7 @@ _CODES = {
     "ravulizumab": "ravulizumab",
     "zilucoplan": "zilucoplan",
     "efgartigimod": "efgartigimod_alfa",
+    "rozanolixizumab": "rozanolixizumab",
     "rituximab": "rituximab",
     "ivig": "ivig",
 }
@@ -310,6 +320,7 @@ _PRODUCTS = {
     "ravulizumab": "ultomiris",
     "zilucoplan": "zilbrysq",
     "efgartigimod": "vyvgart",
+    "rozanolixizumab": "rystiggo",
 }
 
 
@@ -375,6 +386,28 @@ def _efgartigimod_cycles(rng: random.Random, start: date, as_of: date, weight) -
                             cycle_number=cycle, lot=lot_number(rng, "EFG"), note=f"Cycle {cycle}, infusion {n + 1} of 4")
             )  # fmt: skip
         cycle_start = cycle_start + timedelta(days=rng.randint(56, 140))
+        cycle += 1
+    return doses
+
+
+def _rozanolixizumab_cycles(rng: random.Random, start: date, as_of: date, weight) -> list[PlannedDose]:
+    """Cycles of 6 weekly subcutaneous infusions by weight band (EU SmPC: 35–<50 kg 280 mg, 50–<70 kg
+    420 mg, 70–<100 kg 560 mg, ≥100 kg 840 mg); the next cycle not sooner than 63 days from the
+    start of the previous one (RYSTIGGO US label; clinical.md §B.2)."""
+    doses: list[PlannedDose] = []
+    cycle_start, cycle = start, 1
+    while cycle_start <= as_of:
+        kg = weight(cycle_start)
+        mg = 280 if kg < 50 else 420 if kg < 70 else 560 if kg < 100 else 840
+        for n in range(6):
+            day = cycle_start + timedelta(days=7 * n)
+            if day > as_of:
+                break
+            doses.append(
+                PlannedDose(day, Decimal(mg), "mg", "sc", weight_kg=kg if n == 0 else None, cycle_number=cycle,
+                            lot=lot_number(rng, "RZX"), note=f"Cycle {cycle}, infusion {n + 1} of 6 by pump")
+            )  # fmt: skip
+        cycle_start = cycle_start + timedelta(days=rng.randint(70, 150))
         cycle += 1
     return doses
 
