@@ -386,7 +386,6 @@ def _first_dose_due(course: TherapyCourse, today: date) -> DoseDue:
         "first_dose",
         today if overdue else course.started_on,
         rule,
-        number=1,
         overdue=overdue,
         overdue_since=course.started_on + timedelta(days=1) if overdue else None,
     )

@@ -216,7 +216,8 @@ class AdministrationForm(QadamForm):
         self.is_botulinum = course.drug in schedules.BOTULINUM
         self.is_intrathecal = "intrathecal" in routes
         self.is_cycle = course.drug in schedules.FCRN_BLOCKERS
-        self.fields["botulinum_product"].choices = [(p, p) for p in services.products_for(course.drug)]
+        entry = DRUGS.get(course.drug)
+        self.fields["botulinum_product"].choices = [(p.code, p.brand) for p in (entry.products if entry else ())]
         for i in range(INJECTION_ROWS if self.is_botulinum else 0):
             self.fields[f"muscle_{i}"] = forms.CharField(label=_("Muscle, row %(row)s") % {"row": i + 1}, required=False, max_length=100, widget=forms.TextInput(attrs={"class": "q-input q-input--w20"}))  # fmt: skip
             self.fields[f"side_{i}"] = forms.ChoiceField(label=_("Side, row %(row)s") % {"row": i + 1}, choices=SIDE_CHOICES, required=False, widget=forms.Select(attrs={"class": "q-select"}))  # fmt: skip
