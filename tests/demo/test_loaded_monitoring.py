@@ -162,3 +162,16 @@ def test_the_patient_pages_show_the_schedule_and_the_safety_findings(cohort):
     recent = TherapyCourse.objects.get(drug="onasemnogene_abeparvovec_iv", stopped_on=None)
     due = schedules.due_doses(recent, list(recent.administrations.all()), day)
     assert {d.kind for d in due} >= {"steroid", "monitoring"}
+
+
+def test_the_demo_clinician_opens_every_patient_page_and_the_worklist(cohort, client):
+    load_cohort(cohort)
+    client.force_login(_user("clinician"))
+    astana = Patient.objects.filter(center__code="demo-astana")
+    assert astana.count() >= len(SHOWCASE) - 5
+    for patient in astana:
+        page = client.get(f"/patients/{patient.registry_id}/")
+        assert page.status_code == 200, patient.registry_id
+    page = client.get("/worklist/")
+    assert page.status_code == 200
+    assert client.get("/worklist.csv").status_code == 200
