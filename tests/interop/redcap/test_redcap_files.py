@@ -241,3 +241,12 @@ def test_plan_one_assessment_per_record_event_instance_and_form(dictionary, reco
 
 def test_visit_kinds_are_the_registrys():
     assert VISIT_KINDS == tuple(VisitKind.values)
+
+
+def test_the_file_readers_and_the_mapping_need_no_django():
+    from qadam.interop.redcap import dictionary, mapping
+
+    from ...purity import foreign_imports
+
+    paths = [Path(dictionary.__file__), Path(mapping.__file__)]
+    assert foreign_imports(paths, ("qadam.scales",)) == []

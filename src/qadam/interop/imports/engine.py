@@ -257,6 +257,7 @@ def _run(
         if (r.plan.line, r.plan.record, r.plan.where) not in rejected_rows and r.plan.key not in rejected_keys
     ]
     report.rejections.sort(key=lambda r: (r.line is None, r.line or 0, r.record, r.field))
+    # What a dry run would create, row by row (kept for dry runs only: an import's memory is its plan).
     report.planned = [
         {
             "line": r.plan.line,
@@ -268,7 +269,7 @@ def _run(
             "status": r.plan.status,
             "total": r.scoring.result.total,
         }
-        for r in ready
+        for r in (ready if dry_run else ())
     ]
     if report.rejections and not skip_invalid:
         _count(report, ready)
