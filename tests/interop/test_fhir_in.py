@@ -124,6 +124,41 @@ class TestPostQuestionnaireResponse:
         assert accepted.status_code == 201, accepted.content
 
 
+class TestSendingAgain:
+    """A response with an identifier or id is stored once, however often it is sent."""
+
+    def test_the_same_response_again_changes_nothing(self, world, patient_a, counts):
+        client = FhirClient(world.clinician_a)
+        first = client.post("QuestionnaireResponse", sdc_example(patient_a))
+        assert first.status_code == 201
+        before = counts()
+        again = client.post("QuestionnaireResponse", sdc_example(patient_a))
+        assert again.status_code == 200 and again["Location"] == first["Location"]
+        assert outcome_codes(again) == ["already_imported", "stated_score_differs"]
+        assert counts() == before
+
+    def test_other_content_under_the_same_identifier_is_a_conflict(self, world, patient_a, counts):
+        client = FhirClient(world.clinician_a)
+        sent = our_phq9(patient_a, identifier={"system": "urn:example:forms", "value": "A-17"})
+        assert client.post("QuestionnaireResponse", sent).status_code == 201
+        before = counts()
+        sent["item"][0]["answer"] = [{"valueInteger": 3}]
+        changed = client.post("QuestionnaireResponse", sent)
+        assert changed.status_code == 409 and outcome_codes(changed) == ["already_imported_changed"]
+        assert counts() == before
+
+    def test_a_bundle_sent_again_and_the_same_response_twice_in_one_bundle(self, world, patient_a):
+        client = FhirClient(world.clinician_a)
+        bundle = transaction(sdc_example(patient_a), sdc_example(patient_a))
+        first = client.post("", bundle).json()
+        assert [e["response"]["status"] for e in first["entry"]] == ["201 Created", "200 OK"]
+        assert first["entry"][0]["response"]["location"] == first["entry"][1]["response"]["location"]
+        assert Assessment.objects.count() == 1
+        again = client.post("", bundle).json()
+        assert [e["response"]["status"] for e in again["entry"]] == ["200 OK", "200 OK"]
+        assert Assessment.objects.count() == 1
+
+
 class TestRefusals:
     """Each refusal: the status, the problem code, nothing changed."""
 
@@ -313,6 +348,12 @@ class TestImportCommand:
         assert "13" in err and "10" in err and "1 stated score(s) differ" in out
         assert assessment.visit.visit_date.isoformat() == "2019-08-22"  # 20:36 UTC is the next day in Almaty
         assert assessment.status == "completed"
+
+    def test_the_same_file_twice_is_imported_once(self, world, patient_a):
+        file = str(FHIR_DATA / "sdc-example-phq9.questionnaire-response.json")
+        run_import(file, "--patient", patient_a.registry_id, "--user", "clinician_a")
+        out, _err = run_import(file, "--patient", patient_a.registry_id, "--user", "clinician_a")
+        assert "imported before as assessment" in out and Assessment.objects.count() == 1
 
     def test_sign_and_dry_run(self, world, patient_a, counts, tmp_path):
         file = tmp_path / "phq9.json"

@@ -99,7 +99,10 @@ def run(options: dict[str, Any], command: Any) -> None:
         result = item.parsed.result
         total = "no total" if result.total is None else f"total {result.total:g}"
         band = f" ({result.band})" if result.band else ""
-        action = "would be stored" if options["dry_run"] else f"stored as assessment {item.assessment.pk}"
+        if item.skipped:
+            action = f"imported before as assessment {item.assessment.pk}, skipped"
+        else:
+            action = "would be stored" if options["dry_run"] else f"stored as assessment {item.assessment.pk}"
         label = f"entry {item.index}" if item.index is not None else "response"
         visit = "new visit" if item.visit_created else "existing visit"
         command.stdout.write(

@@ -10,11 +10,20 @@ A response is stored in the visit of its patient on the day it was authored at t
 center (a routine visit is created when there is none), as a completed assessment (a draft for
 ``in-progress``; signed only when a trusted caller on the server asks for it). A total or subscore
 the response states that differs from ours is not an error: it is returned as a ``Disagreement``.
+
+Sending the same response again changes nothing: a response with an ``identifier`` (or else an
+``id``) is remembered per patient (``qadam.interop.imports.ImportedAssessment``, source ``fhir``)
+with a fingerprint of what was stored; the same response again is skipped and answered with the
+assessment it became, and a response with that key but other content is refused (409: a recorded
+assessment changes only by an amendment in Qadam).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from qadam.assessments.models import Assessment, Status, Visit, VisitKind
 from qadam.assessments.services import assessment_record, visit_create
 from qadam.core.exceptions import Invalid, NotAllowed, NotVisible
+from qadam.interop.imports.models import ImportedAssessment
 from qadam.patients.models import Patient
 from qadam.patients.selectors import age_on, ensure_permitted, patient_get
 
@@ -61,7 +71,12 @@ MESSAGES = {
         "The date the response was authored (“%(value)s”) is not a full date; give at least YYYY-MM-DD."
     ),
     "no_responses": _("The input holds no QuestionnaireResponse."),
+    "already_imported_changed": _(
+        "This response (%(key)s) was imported before as assessment %(id)s with other content. Nothing was "
+        "imported; change the recorded assessment by an amendment in Qadam."
+    ),
 }
+SOURCE = "fhir"
 
 
 class ImportRefused(Exception):
@@ -86,6 +101,7 @@ class Imported:
     parsed: ParsedResponse
     visit_created: bool
     response_id: str | None = None
+    skipped: bool = False
 
     @property
     def disagreements(self):
@@ -102,6 +118,8 @@ class _Pending:
     parsed: ParsedResponse | None = None
     where: str = ""
     issues: list[Issue] = field(default_factory=list)
+    key: str | None = None
+    fingerprint: str = ""
 
 
 def import_responses(
@@ -139,9 +157,15 @@ def import_responses(
     issues = [issue for item in pending for issue in item.issues]
     if issues:
         raise ImportRefused(_status_of(issues), issues)
+    earlier = _imported_before(pending, sign)
     try:
         with transaction.atomic():
-            stored = [_store(by, item, sign, preauthenticated) for item in pending]
+            stored = []
+            for item in pending:
+                if item.key in earlier:
+                    stored.append(dataclasses.replace(earlier[item.key], index=item.index, skipped=True))
+                else:
+                    stored.append(_store(by, item, sign, preauthenticated, earlier))
             if dry_run:
                 raise _DryRun(stored)
     except _DryRun as finished:
@@ -320,7 +344,59 @@ def _patient_context(resource: Any, questionnaire: Any, item: _Pending, base: st
     return {name: value for name, value in known.items() if name in instrument.context_by_name}
 
 
-def _store(by: Any, item: _Pending, sign: bool, preauthenticated: bool) -> Imported:
+def _key(item: _Pending) -> str | None:
+    """The idempotency key of a response: its identifier (or else its id), for this patient."""
+    resource = item.resource
+    identifier = resource.get("identifier")
+    if isinstance(identifier, dict) and isinstance(identifier.get("value"), str):
+        name = f"identifier:{identifier.get('system', '')}|{identifier['value']}"
+    elif isinstance(resource.get("id"), str):
+        name = f"id:{resource.get('questionnaire', '')}|{resource['id']}"
+    else:
+        return None
+    key = f"{item.patient.registry_id}|{name}"
+    return key if len(key) <= 255 else f"{item.patient.registry_id}|sha256:{hashlib.sha256(name.encode()).hexdigest()}"
+
+
+def _fingerprint(item: _Pending, sign: bool) -> str:
+    parsed = item.parsed
+    assert parsed is not None
+    status = Status.SIGNED if sign and item.status == Status.COMPLETED else item.status
+    content = {
+        "instrument": parsed.instrument,
+        "date": item.day.isoformat(),
+        "responses": parsed.responses,
+        "context": parsed.context,
+        "status": status,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _imported_before(pending: list[_Pending], sign: bool) -> dict[str, Imported]:
+    """Responses imported before with the same content (skipped); 409 when the content changed."""
+    for item in pending:
+        item.key = _key(item)
+        item.fingerprint = _fingerprint(item, sign)
+    keys = {item.key for item in pending if item.key}
+    rows = ImportedAssessment.objects.filter(source=SOURCE, key__in=keys).select_related("assessment__visit")
+    known = {row.key: row for row in rows}
+    earlier: dict[str, Imported] = {}
+    for item in pending:
+        row = known.get(item.key) if item.key else None
+        if row is None:
+            continue
+        if row.fingerprint != item.fingerprint:
+            shown = item.key.split("|", 1)[1]
+            issue = _issue("already_imported_changed", f"{item.where}identifier", key=shown, id=row.assessment_id)
+            raise ImportRefused(409, [issue])
+        assert item.parsed is not None
+        earlier[item.key] = Imported(
+            item.index, row.assessment, item.parsed, False, item.resource.get("id"), skipped=True
+        )
+    return earlier
+
+
+def _store(by: Any, item: _Pending, sign: bool, preauthenticated: bool, earlier: dict[str, Imported]) -> Imported:
     parsed = item.parsed
     assert parsed is not None
     patient = item.patient
@@ -346,7 +422,13 @@ def _store(by: Any, item: _Pending, sign: bool, preauthenticated: bool) -> Impor
         preauthenticated=preauthenticated if status == Status.SIGNED else False,
         reason=reason[:500],
     )
-    return Imported(item.index, assessment, parsed, created, response_id)
+    imported = Imported(item.index, assessment, parsed, created, response_id)
+    if item.key:
+        ImportedAssessment.objects.create(
+            source=SOURCE, key=item.key, assessment=assessment, fingerprint=item.fingerprint
+        )
+        earlier[item.key] = imported  # the same response twice in one input is stored once
+    return imported
 
 
 def _invalid_issues(error: Invalid, lang: str) -> list[Issue]:

@@ -57,6 +57,9 @@ ISSUE_TYPES = {
     "method_not_allowed": "not-supported",
     "unknown_type": "not-supported",
     "stored": "informational",
+    "already_imported": "informational",
+    "already_imported_changed": "duplicate",
+    "no_responses": "required",
     "server_error": "exception",
 }
 

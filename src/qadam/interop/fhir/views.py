@@ -289,17 +289,25 @@ def _outcome_of_import(imported: list[Any], lang: str, server: str) -> list[Issu
         where = f"Bundle.entry[{item.index}]." if item.index is not None else ""
         result = item.parsed.result
         shown = "—" if result.total is None else f"{result.total:g}"
-        message = _(
-            "Stored as assessment %(id)s (%(instrument)s, total %(total)s, band %(band)s) in the visit of %(date)s."
-        ) % {
+        if item.skipped:
+            template = _(
+                "Imported before as assessment %(id)s (%(instrument)s, total %(total)s, band %(band)s, %(date)s): "
+                "nothing changed."
+            )
+        else:
+            template = _(
+                "Stored as assessment %(id)s (%(instrument)s, total %(total)s, band %(band)s) in the visit of %(date)s."
+            )
+        message = template % {
             "id": assessment.pk,
             "instrument": assessment.instrument,
             "total": shown,
             "band": result.band or "—",
             "date": assessment.assessed_on.isoformat(),
         }
+        code = "already_imported" if item.skipped else "stored"
         issues.append(
-            Issue("stored", message, "information", diagnostics=f"{server}/QuestionnaireResponse/{assessment.pk}")
+            Issue(code, message, "information", diagnostics=f"{server}/QuestionnaireResponse/{assessment.pk}")
         )
         for disagreement in item.disagreements:
             problem = disagreement.problem(lang)
@@ -314,7 +322,8 @@ def questionnaire_response_create(request: Any, user: Any) -> HttpResponse:
     """``POST QuestionnaireResponse``: store one response (its subject names the patient).
 
     201 with ``Location`` and an OperationOutcome: one information issue with what was stored
-    (assessment, total, band) and a warning for every stated score that differs from ours.
+    (assessment, total, band) and a warning for every stated score that differs from ours; 200 and
+    the assessment it became when the same response was imported before.
     """
     resource = _body(request)
     if isinstance(resource, dict) and resource.get("resourceType") == "Bundle":
@@ -324,7 +333,8 @@ def questionnaire_response_create(request: Any, user: Any) -> HttpResponse:
     server = server_base(request)
     imported = import_responses(by=user, resource=resource, server=server, base=fhir_base(), lang=lang)
     location = f"{server}/QuestionnaireResponse/{imported[0].assessment.pk}"
-    return outcome_response(201, _outcome_of_import(imported, lang, server), {"Location": location})
+    status = 200 if imported[0].skipped else 201
+    return outcome_response(status, _outcome_of_import(imported, lang, server), {"Location": location})
 
 
 @endpoint("POST")
@@ -353,7 +363,7 @@ def bundle_create(request: Any, user: Any) -> HttpResponse:
     for item in imported:
         entries[item.index] = {
             "response": {
-                "status": "201 Created",
+                "status": "200 OK" if item.skipped else "201 Created",
                 "location": f"QuestionnaireResponse/{item.assessment.pk}",
                 "outcome": operation_outcome(_outcome_of_import([item], lang, server), base=fhir_base()),
             }
