@@ -140,7 +140,7 @@ def server_cpu_seconds(connection) -> float | None:
 def import_once(path: Path, user, center) -> dict:
     from django.db import connection
 
-    from qadam.interop.imports.engine import run_import
+    from qadam.interop.imports.engine import collection_paused, run_import
     from qadam.interop.redcap.dictionary import read_dictionary, read_records
     from qadam.interop.redcap.importer import plan_records
     from qadam.interop.redcap.mapping import load_mapping
@@ -151,25 +151,27 @@ def import_once(path: Path, user, center) -> dict:
         if done == total:
             marks[stage] = time.perf_counter()
 
-    server_before = server_cpu_seconds(connection)
-    cpu_before = time.process_time()
-    start = time.perf_counter()
-    dictionary = read_dictionary(DICTIONARY)
-    records = read_records(path, dictionary)
-    mapping = load_mapping(json.loads(MAPPING.read_text()), dictionary)
-    plan, rejections = plan_records(records, dictionary, mapping)
-    planned = time.perf_counter()
     statements = [0]
 
     def count(execute, sql, params, many, context):
         statements[0] += 1
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
-        report = run_import(
-            by=user, center=center, source=mapping["source"], plan=plan, rejections=rejections, progress=progress
-        )
-    end = time.perf_counter()
+    server_before = server_cpu_seconds(connection)
+    cpu_before = time.process_time()
+    # As the command does: the collector paused for reading the files and for the import.
+    with collection_paused():
+        start = time.perf_counter()
+        dictionary = read_dictionary(DICTIONARY)
+        records = read_records(path, dictionary)
+        mapping = load_mapping(json.loads(MAPPING.read_text()), dictionary)
+        plan, rejections = plan_records(records, dictionary, mapping)
+        planned = time.perf_counter()
+        with connection.execute_wrapper(count):
+            report = run_import(
+                by=user, center=center, source=mapping["source"], plan=plan, rejections=rejections, progress=progress
+            )
+        end = time.perf_counter()
     cpu = time.process_time() - cpu_before
     server_after = server_cpu_seconds(connection)
     server = None if server_before is None or server_after is None else server_after - server_before

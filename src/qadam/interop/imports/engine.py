@@ -29,11 +29,12 @@ before the first audited write.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,13 +224,22 @@ def run_import(
         raise NotAllowed(params={"center": center.code})
     if any(p.status == Status.SIGNED for p in plan) and not can_sign(by, center):
         raise NotAllowed(params={"center": center.code})
-    # An import builds tens of thousands of objects that all stay alive until the commit, so the
-    # cyclic garbage collector would scan them again and again for nothing (about a third of the
-    # import's CPU time); it is paused for the import and restored as it was.
+    with collection_paused():
+        return _run(by, center, source, plan, rejections, dry_run, skip_invalid, lang, progress)
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, and restore it as it was.
+
+    An import builds tens of thousands of objects that all stay alive until the commit, so the
+    collector would scan them again and again for nothing (about a third of the import's CPU time
+    in ``bench/bulk_import.py``). The commands pause it while they read the files as well.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(by, center, source, plan, rejections, dry_run, skip_invalid, lang, progress)
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -30,7 +30,7 @@ from ..imports.console import (
     progress_printer,
     write_json_report,
 )
-from ..imports.engine import run_import
+from ..imports.engine import collection_paused, run_import
 from .dictionary import RedcapFileError, read_dictionary, read_records
 from .importer import plan_records
 from .mapping import MappingError, load_mapping, review_entries, suggest
@@ -63,7 +63,7 @@ def run(options: dict[str, Any], command: Any) -> None:
     user = importing_user(options["user"])
     center = import_center(options["center"])
     lang = language_of(user)
-    with translation.override(lang):
+    with translation.override(lang), collection_paused():
         _import(options, command, user, center, lang)
 
 

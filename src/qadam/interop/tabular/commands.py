@@ -27,7 +27,7 @@ from ..imports.console import (
     progress_printer,
     write_json_report,
 )
-from ..imports.engine import run_import
+from ..imports.engine import collection_paused, run_import
 from .reader import TabularFileError, plan_csv, read_rows
 
 DEFAULT_SOURCE = "csv"
@@ -55,7 +55,7 @@ def run(options: dict[str, Any], command: Any) -> None:
     source = options["source"].strip()
     if not source or len(source) > 100:
         raise CommandError("--source: a name of 1 to 100 characters.")
-    with translation.override(lang):
+    with translation.override(lang), collection_paused():
         try:
             header, rows = read_rows(options["file"])
         except OSError as error:
