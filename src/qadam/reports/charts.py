@@ -457,11 +457,9 @@ def _axes(chart: Chart, frame: Frame) -> str:
         x = frame.x(tick)
         text = chart.format_day(tick)
         half = _text_width(text) / 2
-        anchor = "end" if x + half > chart.width - 2 else "start" if x - half < 2 else "middle"
-        out.append(
-            f'<line x1="{x}" y1="{frame.bottom}" x2="{x}" y2="{frame.bottom + 5}" stroke="{INK}"/>'
-            f'<text x="{x}" y="{frame.bottom + 19}" text-anchor="{anchor}">{escape(text)}</text>'
-        )
+        out.append(f'<line x1="{x}" y1="{frame.bottom}" x2="{x}" y2="{frame.bottom + 5}" stroke="{INK}"/>')
+        if half <= x <= chart.width - half:  # a label that would be cut at the edge is left out
+            out.append(f'<text x="{x}" y="{frame.bottom + 19}" text-anchor="middle">{escape(text)}</text>')
     middle_x = round((frame.left + frame.right) / 2, 2)
     middle_y = round((frame.top + frame.bottom) / 2, 2)
     out.append(
