@@ -179,3 +179,13 @@ def test_a_submission_answers_in_the_profile_language_read_with_the_token(world,
     assert problem["title"] == "Недопустимые данные"
     english = inside.post(f"/api/v1/visits/{visit_a.pk}/assessments", body, headers={"Accept-Language": "en"})
     assert assert_problem(english, 422, "scale_problems")["title"] == "Invalid input"
+
+
+def test_the_timeline_says_which_assessments_are_complete_as_the_visit_list_does(world, inside, patient_a, visit_a):
+    draft = {"instrument": "phq9", "responses": {"1": 2}, "status": "draft"}
+    inside.post(f"/api/v1/visits/{visit_a.pk}/assessments", draft)
+    inside.post(f"/api/v1/visits/{visit_a.pk}/assessments", {**draft, "responses": PHQ9_ALL_ONE, "status": "completed"})
+    timeline = inside.get(f"/api/v1/patients/{patient_a.registry_id}/timeline").json()["items"][0]["assessments"]
+    listed = inside.get(f"/api/v1/visits/{visit_a.pk}/assessments").json()
+    assert [a["complete"] for a in timeline] == [False, True]
+    assert timeline == listed

@@ -11,7 +11,7 @@ import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from qadam import scales
@@ -36,7 +36,19 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class Page(Schema, Generic[T]):
+class Output(BaseModel):
+    """Base of the answers' bodies: plain Pydantic models.
+
+    ``shapes.py`` hands over plain dictionaries, which pydantic-core validates by itself; django-ninja's
+    ``Schema`` would first wrap every object of the answer in its attribute resolver (Python code per
+    field), which made a timeline page about ten times as costly to validate. Objects with attributes
+    are still accepted (``from_attributes``), and the OpenAPI document is the same.
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(Output, Generic[T]):
     """One page of a list."""
 
     items: list[T]
@@ -50,13 +62,13 @@ class Page(Schema, Generic[T]):
 # -- people and centers ----------------------------------------------------------------------------
 
 
-class MembershipOut(Schema):
+class MembershipOut(Output):
     center: str
     center_name: str
     role: str
 
 
-class MeOut(Schema):
+class MeOut(Output):
     username: str
     language: str | None
     registry_manager: bool
@@ -67,7 +79,7 @@ class TokenIn(Input):
     name: PlainText = Field("", max_length=100, description="What the token is for, e.g. the name of a script")
 
 
-class TokenOut(Schema):
+class TokenOut(Output):
     id: int
     name: str
     prefix: str
@@ -83,12 +95,12 @@ class IssuedTokenOut(TokenOut):
 # -- patients and diagnoses ------------------------------------------------------------------------
 
 
-class IdentityOut(Schema):
+class IdentityOut(Output):
     full_name: str
     iin: str
 
 
-class PatientOut(Schema):
+class PatientOut(Output):
     registry_id: str
     center: str
     birth_date: datetime.date
@@ -118,7 +130,7 @@ class DiagnosisIn(Input):
     note: PlainText = Field("", max_length=5000)
 
 
-class DiagnosisOut(Schema):
+class DiagnosisOut(Output):
     id: int
     icd10: str
     title: str
@@ -127,26 +139,26 @@ class DiagnosisOut(Schema):
     note: str
 
 
-class PermissionsOut(Schema):
+class PermissionsOut(Output):
     view_identity: bool
     edit: bool
     sign: bool
     read_audit: bool
 
 
-class SmaGeneticsOut(Schema):
+class SmaGeneticsOut(Output):
     smn1_status: str
     smn2_copies: int | None
     tested_on: datetime.date | None
 
 
-class SmaStatusOut(Schema):
+class SmaStatusOut(Output):
     recorded_on: datetime.date
     sma_type: str
     functional_status: str
 
 
-class ConsentOut(Schema):
+class ConsentOut(Output):
     id: int
     kind: str
     given_on: datetime.date
@@ -166,7 +178,7 @@ class PatientDetailOut(PatientOut):
 # -- visits and assessments ------------------------------------------------------------------------
 
 
-class AssessmentSummaryOut(Schema):
+class AssessmentSummaryOut(Output):
     id: int
     visit_id: int
     instrument: str
@@ -185,7 +197,7 @@ class VisitIn(Input):
     note: PlainText = Field("", max_length=5000)
 
 
-class VisitOut(Schema):
+class VisitOut(Output):
     id: int
     patient: str
     visit_date: datetime.date
@@ -249,7 +261,7 @@ class AssessmentAmendIn(Input):
     row_version: RowVersion
 
 
-class RevisionOut(Schema):
+class RevisionOut(Output):
     number: int
     status_before: str
     instrument_version: str
@@ -267,7 +279,7 @@ class RevisionOut(Schema):
     created_at: datetime.datetime
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Output):
     id: int
     visit_id: int
     patient: str
@@ -299,7 +311,7 @@ Label = dict[str, str]
 Number = int | float
 
 
-class InstrumentSummaryOut(Schema):
+class InstrumentSummaryOut(Output):
     code: str
     name: str
     title: Label
@@ -312,13 +324,13 @@ class InstrumentSummaryOut(Schema):
     licence: str
 
 
-class ChoiceOut(Schema):
+class ChoiceOut(Output):
     code: int | str
     points: Number | None
     label: Label | None
 
 
-class ItemOut(Schema):
+class ItemOut(Output):
     id: str
     label: Label
     kind: Literal["choice", "number"]
@@ -334,7 +346,7 @@ class ItemOut(Schema):
     required: bool
 
 
-class ContextFieldOut(Schema):
+class ContextFieldOut(Output):
     name: str
     label: Label
     kind: str
@@ -345,20 +357,20 @@ class ContextFieldOut(Schema):
     required: bool
 
 
-class BandOut(Schema):
+class BandOut(Output):
     low: Number
     high: Number
     code: str
     label: Label
 
 
-class MeaningfulChangeOut(Schema):
+class MeaningfulChangeOut(Output):
     value: Number
     kind: str
     source: str
 
 
-class SubscaleOut(Schema):
+class SubscaleOut(Output):
     id: str
     label: Label
     items: list[str]
@@ -368,13 +380,13 @@ class SubscaleOut(Schema):
     mcid: MeaningfulChangeOut | None
 
 
-class LoincOut(Schema):
+class LoincOut(Output):
     panel: str | None
     total: str | None
     items: dict[str, str]
 
 
-class NotTestedReasonOut(Schema):
+class NotTestedReasonOut(Output):
     code: str
     label: Label
 

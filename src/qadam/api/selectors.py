@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from qadam.core.exceptions import NotVisible
 
@@ -102,12 +103,18 @@ def _id(value: Any) -> bool:
 # -- a patient's timeline ------------------------------------------------------------------------------
 
 
+SUMMARY_FIELDS = (
+    "id", "visit_id", "instrument", "status", "assessed_on", "total", "band", "scoring_version", "row_version"
+)  # fmt: skip
+
+
 class TimelineVisits:
     """A patient's visits, newest first, read a page at a time (for ``qadam.api.pagination.paginate``).
 
     ``len()`` counts the visits (one query); a slice reads those visits and their assessments (two
     queries), each visit carrying its assessments, in the order they were started, in
-    ``visit.timeline_assessments``. A page costs the same few queries however long the history, and
+    ``visit.timeline_assessments`` (rows of ``SUMMARY_FIELDS`` and ``result_complete``, for
+    ``qadam.api.shapes.assessment_row_out``). A page costs the same few queries however long the history, and
     only that page's rows are read. Visit notes are blanked for viewers from other centers, as in
     ``qadam.patients.selectors.patient_timeline``.
     """
@@ -132,12 +139,17 @@ class TimelineVisits:
         if not isinstance(window, slice) or window.step not in (None, 1):
             raise TypeError("A timeline is read by slices of consecutive visits.")
         visits = list(self.visits.select_related("center", "created_by")[window])
-        by_visit: dict[int, list[Any]] = {visit.pk: [] for visit in visits}
+        by_visit: dict[int, list[dict[str, Any]]] = {visit.pk: [] for visit in visits}
         if by_visit:
-            # The summaries need neither the responses nor the context: they are not read.
-            rows = Assessment.objects.filter(visit_id__in=list(by_visit)).defer("responses", "context").order_by("id")
-            for assessment in rows:
-                by_visit[assessment.visit_id].append(assessment)
+            # Plain rows of the fields a summary shows; of the stored result only whether it is complete
+            # (read by the database), so neither the responses nor the result are decoded.
+            rows = (
+                Assessment.objects.filter(visit_id__in=list(by_visit))
+                .order_by("id")
+                .values(*SUMMARY_FIELDS, result_complete=KeyTransform("complete", "result"))
+            )
+            for row in rows:
+                by_visit[row["visit_id"]].append(row)
         for visit in visits:
             visit.patient = self.patient
             visit.timeline_assessments = by_visit[visit.pk]

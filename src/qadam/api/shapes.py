@@ -116,9 +116,31 @@ def visit_out(visit: Any, registry_id: str, assessments: Iterable[Any] = ()) -> 
     }
 
 
+def assessment_row_out(row: dict[str, Any]) -> dict[str, Any]:
+    """``assessment_summary_out`` for a row read by ``qadam.api.selectors.TimelineVisits``."""
+    return {
+        "id": row["id"],
+        "visit_id": row["visit_id"],
+        "instrument": row["instrument"],
+        "status": row["status"],
+        "assessed_on": row["assessed_on"],
+        "total": row["total"],
+        "band": row["band"],
+        "complete": bool(row["result_complete"]),
+        "scoring_version": row["scoring_version"],
+        "row_version": row["row_version"],
+    }
+
+
 def timeline_visits_out(patient: Patient, visits: Iterable[Any]) -> list[dict[str, Any]]:
     """Visits read by ``qadam.api.selectors.TimelineVisits``, with their assessments."""
-    return [visit_out(visit, patient.registry_id, visit.timeline_assessments) for visit in visits]
+    return [
+        {
+            **visit_out(visit, patient.registry_id),
+            "assessments": [assessment_row_out(r) for r in visit.timeline_assessments],
+        }
+        for visit in visits
+    ]
 
 
 def _username(user: Any) -> str | None:
