@@ -210,3 +210,14 @@ def test_instruments_missing_the_same_baseline_are_listed_together(world, patien
     (pending,) = report.pending
     assert pending.instruments == ("HFMSE", "RULM (L)")
     assert [p.code for p in pending.problems] == ["no_baseline"]
+
+
+def test_a_fixed_number_of_queries_whatever_the_record_size(world, sma_patient, django_assert_max_num_queries):
+    for offset, total in ((1, 35), (2, 36), (3, 36)):
+        record_hfmse(world.clinician_a, sma_patient, D(2026, 3 + offset, 9), total)
+    therapy_services.course_start(by=world.clinician_a, patient=sma_patient, drug="risdiplam", started_on=D(2026, 8, 1))
+    # Visibility (roles are cached on the user), results, courses, their doses, SMA statuses.
+    world.clinician_a.refresh_from_db()
+    with django_assert_max_num_queries(7):
+        report = report_for(world, sma_patient)
+    assert len(report.trajectories[0].results) == 7 and len(report.courses) == 2
