@@ -186,6 +186,15 @@ class TestPatientBundle:
 
 
 class TestDefinitions:
+    def test_the_capability_statement_is_open_and_valid(self, db):
+        response = FhirClient().get("metadata")
+        assert response.status_code == 200
+        statement = response.json()
+        validate_resource(statement)
+        assert statement["fhirVersion"] == "4.0.1"
+        kinds = {r["type"] for r in statement["rest"][0]["resource"]}
+        assert kinds >= set(RESOURCE_TYPES) | {"Questionnaire", "CodeSystem"}
+
     def test_questionnaires_and_code_systems_are_served(self, world):
         client = FhirClient(world.clinician_a)
         questionnaire = client.get("Questionnaire/chop-intend").json()

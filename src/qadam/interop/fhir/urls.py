@@ -13,5 +13,6 @@ urlpatterns = [
     path("Questionnaire/<str:questionnaire_id>", views.questionnaire_view, name="questionnaire"),
     path("CodeSystem/<str:codesystem_id>", views.codesystem_view, name="codesystem"),
     path("$export", views.bulk_export_view, name="export"),
+    path("metadata", views.metadata_view, name="metadata"),
     re_path(r"", views.not_found),
 ]

@@ -372,6 +372,60 @@ def bundle_create(request: Any, user: Any) -> HttpResponse:
 
 
 @csrf_exempt
+def metadata_view(request: Any) -> HttpResponse:
+    """``GET metadata``: the CapabilityStatement (open to anyone, as FHIR clients expect)."""
+    activate_for(request)
+    if request.method != "GET":
+        message = _("%(method)s is not possible at this address. Allowed: %(allowed)s.") % {
+            "method": request.method,
+            "allowed": "GET",
+        }
+        return outcome_response(405, [Issue("method_not_allowed", message)], {"Allow": "GET"})
+    return fhir_response(capability_statement(server_base(request)))
+
+
+def capability_statement(server: str) -> dict[str, Any]:
+    """What this server does, in R4's CapabilityStatement."""
+    read = [{"code": "read"}]
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-26",
+        "publisher": "Qadam",
+        "kind": "instance",
+        "software": {"name": "Qadam"},
+        "implementation": {"description": "Qadam neurology outcomes registry", "url": server},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "security": {"description": "A personal API token (Authorization: Bearer qadam_…) or the web session."},
+                "resource": [
+                    {
+                        "type": "Patient",
+                        "operation": [
+                            {
+                                "name": "everything",
+                                "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+                            }
+                        ],
+                    },
+                    {"type": "QuestionnaireResponse", "interaction": [{"code": "create"}]},
+                    {"type": "Questionnaire", "interaction": read},
+                    {"type": "CodeSystem", "interaction": read},
+                ]
+                + [{"type": kind} for kind in RESOURCE_TYPES if kind not in ("Patient", "QuestionnaireResponse")],
+                "interaction": [{"code": "batch"}, {"code": "transaction"}],
+                "operation": [
+                    {"name": "export", "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"}
+                ],
+            }
+        ],
+    }
+
+
+@csrf_exempt
 def not_found(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any address under ``/fhir/r4/`` that no endpoint serves."""
     activate_for(request)
