@@ -161,3 +161,20 @@ def test_the_pdf_names_its_headings_even_without_a_pdf_tool(world, sma_patient):
     document = signed_in(world.clinician_a).get(reverse("patient_report_pdf", args=[sma_patient.registry_id])).content
     strings = document_strings(document)
     assert sma_patient.registry_id in strings and "HFMSE" in strings
+
+
+def test_the_report_lists_the_items_due_for_a_user_and_says_why_not_for_the_operator(world, sma_patient):
+    import datetime
+
+    from qadam.reports import services
+
+    html = services.patient_report_html(
+        by=world.clinician_a, patient=sma_patient, lang="en", today=datetime.date(2026, 11, 26)
+    )
+    due = html[html.index('data-testid="due-items"') :]
+    due = due[: due.index("</table>")]
+    # The maintenance dose due 10 March 2026 (4 months after 10 November 2025) was never given.
+    assert "Nusinersen" in due and "overdue" in due
+    operator = services.patient_report_html(by=None, patient=sma_patient, lang="en")
+    assert 'data-testid="due-items"' not in operator
+    assert "Items due are listed when the report is made for a user of the registry." in operator
