@@ -79,10 +79,10 @@ _CENTER_WEIGHTS: dict[str, tuple[float, ...]] = {
 }
 # What each condition is followed with (clinical.md A.1–A.4); the cohort uses exactly these.
 INSTRUMENTS_BY_CONDITION: dict[str, frozenset[str]] = {
-    "sma": frozenset({"chop_intend", "hfmse", "rulm", "6mwt"}),
-    "stroke": frozenset({"nihss", "mrs", "barthel", "fma_ue", "fma_le", "berg", "mas", "phq9"}),
+    "sma": frozenset({"chop_intend", "hfmse", "rulm", "6mwt", "fvc", "eq5d5l"}),
+    "stroke": frozenset({"nihss", "mrs", "barthel", "fma_ue", "fma_le", "berg", "mas", "phq9", "hads", "eq5d5l"}),
     "mg": frozenset({"mg_adl", "qmg", "mgc", "mg_qol15r"}),
-    "pain": frozenset({"nrs_pain", "dn4", "odi", "bpi_sf", "hads", "phq9"}),
+    "pain": frozenset({"nrs_pain", "dn4", "odi", "bpi_sf", "hads", "phq9", "eq5d5l"}),
 }
 # Patients whose follow-up lapsed 7–14 months ago: their assessments and doses are overdue.
 LAPSED_SHARE = 0.06
@@ -570,6 +570,10 @@ class _Realiser:
             self.skipped.add(planned.instrument)
             return None
         facts = self.facts(on, planned.facts)
+        if instrument.code == "fvc":
+            return _fvc(planned.total, facts)
+        if instrument.code == "eq5d5l":
+            return _eq5d5l(planned.share or 0.0, self.rng)
         fixed: dict[str, Any] = {}
         mg_adl = next((a for a in same_day if a.instrument == "mg_adl"), None)
         if instrument.code == "mgc" and mg_adl is not None:
@@ -641,6 +645,25 @@ class _Realiser:
 def _completed_years(birth: date, on: date) -> int:
     """Age in completed years, as on an identity document (the registry computes it the same way)."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _fvc(percent: float, facts: dict[str, Any]) -> DemoAssessment:
+    """A measured FVC in litres that gives ``percent`` of the GLI-2012 predicted value for the
+    patient's sex, age and height (the registry computes the % predicted itself)."""
+    context = item_responses.build_context(scales.get("fvc"), facts)
+    per_litre = scales.score("fvc", {"fvc_l": 1.0}, context).total  # % predicted of 1 litre
+    litres = max(round(percent / per_litre, 2), 0.1)
+    responses = {"fvc_l": litres}
+    return DemoAssessment("fvc", responses, context, scales.score("fvc", responses, context), "signed")
+
+
+def _eq5d5l(severity: float, rng: random.Random) -> DemoAssessment:
+    """EQ-5D-5L: each dimension's level (1 no problems … 5 extreme) and the VAS follow ``severity``."""
+    responses: dict[str, Any] = {
+        str(dimension): min(max(round(1 + 4 * (severity + rng.gauss(0, 0.12))), 1), 5) for dimension in range(1, 6)
+    }
+    responses["vas"] = min(max(round(95 - 75 * severity + rng.gauss(0, 6)), 0), 100)
+    return DemoAssessment("eq5d5l", responses, {}, scales.score("eq5d5l", responses, {}), "signed")
 
 
 def _with_minute_distances(

@@ -113,6 +113,8 @@ def plan_pain(
             )
         found.append(PlannedAssessment("phq9", clamp(27 * mood * (1 - 0.6 * share) + rng.gauss(0, 1.2), 0, 27)))
         found.append(PlannedAssessment("hads", clamp(42 * mood * 0.8 * (1 - 0.5 * share) + rng.gauss(0, 1.5), 0, 42)))
+        # EQ-5D-5L at referral and each review (clinical.md A.4): worse with more pain and low mood.
+        found.append(PlannedAssessment("eq5d5l", None, share=clamp(0.15 + 0.45 * pain_now / 10 + 0.3 * mood, 0, 1)))
         return tuple(found)
 
     course.visits.append(

@@ -214,6 +214,13 @@ def plan_sma(rng: random.Random, as_of: date, *, body: float = 0.0, options: Map
         missed = "late"
     course.labels["missed"] = missed if drug == "nusinersen" else None
     schedule = _sma_schedule(rng, enrolled_on, as_of, status, drug, treated_from, birth, missed)
+    # FVC (% predicted) and EQ-5D-5L, on their own stream (clinical.md A.1.2: FVC every 6 months in
+    # sitters, every 12 in walkers, from about 6 years; patient-reported measures every 12 months).
+    extra = random.Random(rng.random())
+    fvc_base = {"walker": extra.uniform(80, 100), "sitter": extra.uniform(40, 80), "non_sitter": extra.uniform(25, 50)}
+    eq_severity = {"walker": 0.25, "sitter": 0.55, "non_sitter": 0.75}[status] + extra.uniform(-0.1, 0.1)
+    last_fvc: date | None = None
+    last_eq: date | None = None
     for on, kind, note, assess in schedule:
         current = status
         if sits_from is not None and on >= sits_from:
@@ -232,6 +239,17 @@ def plan_sma(rng: random.Random, as_of: date, *, body: float = 0.0, options: Map
                     continue
                 facts = _SMA_FACTS.get(instrument, {}) | ({"side": side} if instrument == "rulm" else {})
                 planned.append(PlannedAssessment(instrument, track.value(on, birth, rng), facts))
+            fvc_every = 330 if current == "walker" else 150
+            if age >= 6 and current != "non_sitter" and (last_fvc is None or (on - last_fvc).days >= fvc_every):
+                untreated = treated_from is None or on < treated_from
+                decline = years_between(enrolled_on, on) * (1.5 if untreated else 0.3)
+                percent = clamp(fvc_base[current] - decline + extra.gauss(0, 4), 15, 120)
+                planned.append(PlannedAssessment("fvc", percent, {"ethnicity": "other"}))
+                last_fvc = on
+            if last_eq is None or (on - last_eq).days >= 330:
+                share = clamp(eq_severity + extra.gauss(0, 0.05), 0, 1)
+                planned.append(PlannedAssessment("eq5d5l", None, share=share))
+                last_eq = on
         course.visits.append(PlannedVisit(on, kind, note, tuple(planned)))
     if not any("given late" in v.note for v in course.visits):
         course.labels["missed"] = None  # the missed dose would have come after today

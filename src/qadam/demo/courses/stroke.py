@@ -105,6 +105,16 @@ def plan_stroke(
     def phq9(day: int) -> float:
         return at(day)["phq9"]
 
+    def mood(day: int) -> list[PlannedAssessment]:
+        """PHQ-9 and HADS together (clinical.md A.3: PHQ-9 or HADS; the protocol asks for both)."""
+        return [PlannedAssessment("phq9", phq9(day)), PlannedAssessment("hads", None, share=phq9(day) / 27 * 0.8)]
+
+    def eq5d(day: int) -> PlannedAssessment:
+        """EQ-5D-5L at 3, 6 and 12 months (clinical.md A.3), worse with dependence and low mood."""
+        values = at(day)
+        share = 0.85 * (1 - values["barthel"] / 100) + 0.2 * values["phq9"] / 27
+        return PlannedAssessment("eq5d5l", None, share=clamp(share + 0.05, 0, 1))
+
     def rehab(day: int, *, fma_only: bool = False, berg: bool = False, mas: bool = False) -> list[PlannedAssessment]:
         """Clinical.md A.3: Barthel and FMA at every rehabilitation review; Berg at rehabilitation
         admission, discharge and 3 months once the patient can sit; MAS at admission and at 3 months,
@@ -157,7 +167,7 @@ def plan_stroke(
             3,
             "routine",
             "Rehabilitation review at 2–4 weeks",
-            rehab(24, fma_only=True) + [PlannedAssessment("phq9", phq9(24))],
+            rehab(24, fma_only=True) + mood(24),
         ),
         (38, 4, "routine", "Discharge from inpatient rehabilitation", rehab(38, berg=True)),
         (
@@ -169,7 +179,8 @@ def plan_stroke(
                 PlannedAssessment("mrs", mrs(90), {"reference_period": "current", "method": "structured_interview"}),
                 PlannedAssessment("nihss", nihss(90), {"interval": "3_months"}),
                 *rehab(90, berg=True, mas=True),
-                PlannedAssessment("phq9", phq9(90)),
+                *mood(90),
+                eq5d(90),
             ],
         ),
         (
@@ -180,7 +191,8 @@ def plan_stroke(
             [
                 PlannedAssessment("mrs", mrs(182), {"reference_period": "current", "method": "structured_interview"}),
                 *rehab(182),
-                PlannedAssessment("phq9", phq9(182)),
+                *mood(182),
+                eq5d(182),
             ],
         ),
     ]
@@ -193,7 +205,8 @@ def plan_stroke(
             [
                 PlannedAssessment("mrs", mrs(day), {"reference_period": "current", "method": "structured_interview"}),
                 *rehab(day),
-                PlannedAssessment("phq9", phq9(day)),
+                *mood(day),
+                eq5d(day),
             ],
         )
         for day in range(365, 4 * 365, 365)
