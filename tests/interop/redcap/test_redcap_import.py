@@ -300,3 +300,68 @@ def test_suggest_writes_a_draft_with_review_marks(tmp_path):
     assert draft["source"] == "redcap:sma_mg_DataDictionary"
     assert list(draft["events"]) == ["baseline_arm_1", "month_6_arm_1", "month_12_arm_1"]
     assert "3 entries to review" in stderr.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_failure_while_writing_leaves_nothing(world, monkeypatch):
+    from qadam.interop.imports import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    before = counts()
+    monkeypatch.setattr(engine, "_create_assessments", broken)
+    with pytest.raises(RuntimeError):
+        run()
+    # Patients, visits and their audit entries were written before the failure: all rolled back.
+    assert counts() == before
+    assert not ExternalRecord.objects.exists()
+    assert audit_verify().ok
+
+
+SMALL_DICTIONARY = (
+    'Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",'
+    "Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,"
+    "Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),"
+    "Matrix Group Name,Matrix Ranking?,Field Annotation\n"
+    "study_id,enrolment,,text,Study ID,,,,,,,,,,,,,\n"
+    "qadam_registry_id,enrolment,,text,Qadam registry id,,,,,,,,,,,,,\n"
+    "mgadl_date,mg_adl,,text,Date,,,date_ymd,,,,,,,,,,\n"
+    + "".join(f'mgadl_{i},mg_adl,,radio,Item {i},"0, 0 | 1, 1 | 2, 2 | 3, 3",,,,,,,,,,,,\n' for i in range(1, 9))
+)
+
+
+@pytest.mark.django_db
+def test_records_naming_a_registry_id_go_to_that_patient(world, patient_a, tmp_path):
+    dictionary = tmp_path / "dd.csv"
+    dictionary.write_text(SMALL_DICTIONARY)
+    records = tmp_path / "records.csv"
+    header = "study_id,qadam_registry_id,mgadl_date," + ",".join(f"mgadl_{i}" for i in range(1, 9)) + ",mg_adl_complete"
+    records.write_text(
+        f"{header}\n"
+        f"S-1,{patient_a.registry_id},2025-01-10,1,1,0,1,1,2,2,3,2\n"
+        "S-2,KZ-0000-0000,2025-01-11,0,0,0,0,0,0,0,0,2\n"
+    )
+    mapping = tmp_path / "mapping.json"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command(
+        "import", "redcap", "--dictionary", str(dictionary), "--suggest", "--out", str(mapping),
+        stdout=stdout, stderr=stderr,
+    )  # fmt: skip
+    draft = json.loads(mapping.read_text())
+    assert draft["patient"]["registry_id_field"] == "qadam_registry_id"
+    assert draft["forms"]["mg_adl"]["instrument"] == "mg_adl"
+    args = ["--dictionary", str(dictionary), "--records", str(records), "--mapping", str(mapping)]
+    args += ["--center", "center-a", "--user", "clinician_a", "--report", str(tmp_path / "r.json")]
+    with pytest.raises(CommandError):
+        call_command("import", "redcap", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    (rejection,) = json.loads((tmp_path / "r.json").read_text())["rejections"]
+    assert (rejection["record"], rejection["field"], rejection["code"]) == (
+        "S-2",
+        "qadam_registry_id",
+        "patient_unknown",
+    )
+    call_command("import", "redcap", *args, "--skip-invalid", stdout=io.StringIO(), stderr=io.StringIO())
+    (assessment,) = Assessment.objects.all()
+    assert assessment.visit.patient == patient_a and assessment.total == 11
+    assert Patient.objects.count() == 1
