@@ -223,3 +223,26 @@ class TestPages:
             signed_in(world.outsider).get(f"/protocols/versions/{ProtocolVersion.objects.first().pk}/").status_code
             == 404
         )
+
+
+def test_a_center_returns_to_the_default(world):
+    services.protocol_save(
+        by=world.coordinator_a,
+        center=world.center_a,
+        condition="pain",
+        rows=rows_of("pain")[:1],
+        reason="short",
+        expected_number=None,
+    )
+    back = services.protocol_reset(
+        by=world.coordinator_a,
+        center=world.center_a,
+        condition="pain",
+        reason="back to the registry default",
+        expected_number=1,
+    )
+    assert back.number == 2 and back.rows == rows_of("pain") and back.based_on.number == 1
+    assert [
+        v.number
+        for v in selectors.protocol_view(viewer=world.clinician_a, center=world.center_a, condition="pain").history
+    ] == [2, 1]
