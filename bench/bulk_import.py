@@ -166,6 +166,7 @@ def import_once(path: Path, user, center) -> dict:
         records = read_records(path, dictionary)
         mapping = load_mapping(json.loads(MAPPING.read_text()), dictionary)
         plan, rejections = plan_records(records, dictionary, mapping)
+        del records  # as the command does
         planned = time.perf_counter()
         with connection.execute_wrapper(count):
             report = run_import(

@@ -100,6 +100,7 @@ def _import(options: dict[str, Any], command: Any, user: Any, center: Any, lang:
         raise CommandError("The mapping cannot be used:\n  " + "\n  ".join(error.problems)) from None
     command.stderr.write(f"{len(records.rows)} rows of {len(dictionary.forms)} forms read; checking.")
     plan, rejections = plan_records(records, dictionary, mapping, sign=options["sign"])
+    del records  # the rows are in the plan now; the export's cells need not stay in memory
     try:
         report = run_import(
             by=user,
