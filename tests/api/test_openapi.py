@@ -44,6 +44,8 @@ OPERATIONS = {
     ("/api/v1/therapies/{course_id}/administrations", "post"),
     ("/api/v1/therapies/{course_id}/stop", "post"),
     ("/api/v1/therapies/{course_id}/adverse-events", "post"),
+    ("/api/v1/therapies/vaccinations", "post"),
+    ("/api/v1/therapies/weights", "post"),
     ("/api/v1/worklist", "get"),
 }
 

@@ -138,3 +138,20 @@ def test_list_costs_the_same_queries_however_many_courses_and_doses(
     with django_assert_max_num_queries(8):
         body = inside.get(f"{BASE}?patient={patient_a.registry_id}").json()
     assert len(body["courses"]) == 3
+
+
+def test_vaccinations_recorded_through_the_api_open_the_c5_rule(world, patient_a, inside):
+    # Eculizumab SmPC: meningococcal ACWY and B at least 2 weeks before the first dose.
+    course = services.course_start(by=world.clinician_a, patient=patient_a, drug="eculizumab", started_on=D(2025, 3, 1))
+    for vaccine in ("meningococcal_acwy", "meningococcal_b"):
+        made = inside.post(f"{BASE}/vaccinations", {"patient": patient_a.registry_id, "vaccine": vaccine, "given_on": "2025-02-15"})  # fmt: skip
+        assert made.status_code == 201, made.content
+    body = {"given_on": "2025-03-01", "dose": 900, "dose_unit": "mg", "route": "iv"}
+    assert inside.post(f"{BASE}/{course.pk}/administrations", body).status_code == 201
+    weight = inside.post(f"{BASE}/weights", {"patient": patient_a.registry_id, "measured_on": "2025-03-01", "weight_kg": "70.5"})  # fmt: skip
+    assert weight.status_code == 201 and weight.json()["weight_kg"] == 70.5
+    outside = token_client(world.clinician_b)
+    assert_problem(outside.post(f"{BASE}/weights", {"patient": patient_a.registry_id, "measured_on": "2025-03-01", "weight_kg": 70}), 404, "not_visible")  # fmt: skip
+    manager = token_client(world.manager)
+    assert_problem(manager.post(f"{BASE}/vaccinations", {"patient": patient_a.registry_id, "vaccine": "influenza", "given_on": "2025-03-01"}), 403, "not_allowed")  # fmt: skip
+    assert_problem(inside.post(f"{BASE}/weights", {"patient": patient_a.registry_id, "measured_on": "2025-03-01", "weight_kg": 0}), 422, "invalid_input")  # fmt: skip

@@ -10,6 +10,8 @@
 - ``POST /api/v1/therapies/{course_id}/stop``: stop a course (``row_version`` guards against a
   parallel change: 409).
 - ``POST /api/v1/therapies/{course_id}/adverse-events``: record an adverse event.
+- ``POST /api/v1/therapies/vaccinations`` and ``POST /api/v1/therapies/weights``: record a vaccination
+  (the meningococcal ones count for the C5-inhibitor rule) or a weight (weight-based doses).
 
 Permissions are the web app's: whoever sees the patient reads; clinical writers of the patient's
 center write (403 for other viewers, 404 for everyone else). Writes are audited by the services.
@@ -41,6 +43,7 @@ from qadam.therapy.models import (
     Severity,
     StopReason,
     TherapyCourse,
+    Vaccine,
 )
 from qadam.therapy.schedules import DoseDue
 
@@ -201,6 +204,19 @@ class StopIn(Input):
     note: PlainText = Field("", max_length=5000)
 
 
+class VaccinationIn(Input):
+    patient: PlainText = Field(max_length=16, description="The patient's registry id")
+    vaccine: Literal[tuple(Vaccine.values)]  # type: ignore[valid-type]
+    given_on: datetime.date
+    note: PlainText = Field("", max_length=5000)
+
+
+class WeightIn(Input):
+    patient: PlainText = Field(max_length=16, description="The patient's registry id")
+    measured_on: datetime.date
+    weight_kg: Decimal = Field(gt=0, le=400)
+
+
 class AdverseEventIn(Input):
     onset_on: datetime.date
     description: PlainText = Field(min_length=1, max_length=5000)
@@ -337,6 +353,26 @@ def start_course(request, data: CourseIn):
     fields = data.model_dump(exclude={"patient"})
     course = services.course_start(by=request.auth, patient=patient, **fields)
     return Status(201, _one_course(request, course))
+
+
+@router.post("/vaccinations", response={201: VaccinationOut})
+def record_vaccination(request, data: VaccinationIn):
+    """Record a vaccination of a patient of one of your centers."""
+    patient = patient_selectors.patient_get(viewer=request.auth, registry_id=data.patient)
+    made = services.vaccination_record(
+        by=request.auth, patient=patient, vaccine=data.vaccine, given_on=data.given_on, note=data.note
+    )
+    return Status(201, {"id": made.pk, "vaccine": made.vaccine, "given_on": made.given_on, "note": made.note})
+
+
+@router.post("/weights", response={201: WeightOut})
+def record_weight(request, data: WeightIn):
+    """Record a weight of a patient of one of your centers."""
+    patient = patient_selectors.patient_get(viewer=request.auth, registry_id=data.patient)
+    made = services.weight_record(
+        by=request.auth, patient=patient, measured_on=data.measured_on, weight_kg=data.weight_kg
+    )
+    return Status(201, {"id": made.pk, "measured_on": made.measured_on, "weight_kg": float(made.weight_kg)})
 
 
 @router.get("/{course_id}", response=CourseOut)
