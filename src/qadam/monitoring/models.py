@@ -18,6 +18,33 @@ class Condition(models.TextChoices):
     PAIN = "pain", _("Chronic and neuropathic pain")
 
 
+# Words for the codes of protocol rows (``qadam.monitoring.due``), for screens and exports.
+STATUS_LABELS = {
+    "non_sitter": _("Non-sitter"),
+    "sitter": _("Sitter"),
+    "walker": _("Walker"),
+}
+TREATMENT_LABELS = {
+    "untreated": _("Untreated"),
+    "nusinersen": _("Nusinersen"),
+    "risdiplam": _("Risdiplam"),
+    "onasemnogene": _("Onasemnogene abeparvovec"),
+    "standard": _("Standard therapy"),
+    "c5_inhibitor": _("Complement C5 inhibitor"),
+    "fcrn_blocker": _("FcRn blocker"),
+    "rituximab": _("Rituximab"),
+    "ivig_plex": _("IVIG or plasma exchange"),
+    "botulinum": _("Botulinum toxin"),
+    "analgesic": _("Analgesic adjuvant"),
+}
+ANCHOR_LABELS = {
+    "diagnosis": _("Diagnosis"),
+    "treatment_start": _("Treatment start"),
+    "dose": _("Each dose"),
+    "admission": _("Admission (baseline visit)"),
+}
+
+
 class ProtocolVersion(models.Model):
     """One version of the monitoring protocol of a condition: the registry default or a center's.
 

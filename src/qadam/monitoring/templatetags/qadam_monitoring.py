@@ -43,3 +43,14 @@ def instrument_list(codes: Any) -> str:
         found = scales.INSTRUMENTS.get(code)
         names.append(str(found.name) if found else code)
     return ", ".join(names)
+
+
+@register.filter
+def row_word(code: str, kind: str) -> str:
+    """A protocol row's status, treatment or anchor code in words ("—" for any)."""
+    from qadam.monitoring.models import ANCHOR_LABELS, STATUS_LABELS, TREATMENT_LABELS
+
+    if not code:
+        return "—"
+    labels = {"status": STATUS_LABELS, "treatment": TREATMENT_LABELS, "anchor": ANCHOR_LABELS}[kind]
+    return str(labels.get(code, code))

@@ -32,7 +32,7 @@ from qadam.centers.models import Center
 from qadam.centers.selectors import centers_for, is_registry_manager
 from qadam.core.exceptions import Conflict, Invalid, NotAllowed, NotVisible
 from qadam.monitoring import due, selectors, services
-from qadam.monitoring.models import Condition, TransitionItem
+from qadam.monitoring.models import ANCHOR_LABELS, STATUS_LABELS, TREATMENT_LABELS, Condition, TransitionItem
 from qadam.patients import selectors as patient_selectors
 from qadam.web.forms import DATE_WIDGET, QadamForm
 from qadam.web.guards import answers_errors
@@ -273,12 +273,7 @@ class ProtocolRowForm(QadamForm):
     )
     anchor = forms.ChoiceField(
         label=gettext_lazy("Anchor event"),
-        choices=[
-            ("diagnosis", gettext_lazy("Diagnosis")),
-            ("treatment_start", gettext_lazy("Treatment start")),
-            ("dose", gettext_lazy("Each dose")),
-            ("admission", gettext_lazy("Admission (baseline visit)")),
-        ],
+        choices=list(ANCHOR_LABELS.items()),
     )
     offsets = forms.CharField(
         label=gettext_lazy("Offsets"), max_length=200, help_text=gettext_lazy("For example P0D, P63D or P3M, P6M")
@@ -295,9 +290,9 @@ class ProtocolRowForm(QadamForm):
     def __init__(self, *args, condition: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         statuses = due.STATUSES.get(condition, ())
-        self.fields["status"].choices = [("", _("Any"))] + [(s, s.replace("_", "-")) for s in statuses]
+        self.fields["status"].choices = [("", _("Any"))] + [(s, STATUS_LABELS[s]) for s in statuses]
         self.fields["treatment"].choices = [("", _("Any"))] + [
-            (t, t.replace("_", " ")) for t in due.TREATMENTS.get(condition, ())
+            (t, TREATMENT_LABELS[t]) for t in due.TREATMENTS.get(condition, ())
         ]
 
     def row(self) -> dict:
