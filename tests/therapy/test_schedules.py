@@ -388,3 +388,21 @@ def test_onasemnogene_dose_below_the_label_is_a_warning():
 def test_daily_and_on_demand_drugs_have_no_dated_doses(drug):
     c = course(drug)
     assert schedules.due_doses(c, [dose(c, date(2025, 1, 6), 1)], date(2025, 2, 1)) == []
+
+
+def test_nusinersen_high_dose_regimen_50_mg_twice_then_28_mg_every_4_months():
+    # EU authorisation Jan 2026: 50 mg on day 0 and day 14, then 28 mg 4 months later.
+    c = course("nusinersen", started_on=date(2026, 2, 2), regimen="high_dose")
+    rows = schedules.due_doses(c, doses(c, date(2026, 2, 2), mg=50), date(2026, 2, 2))
+    assert [(r.rule.code, r.due, r.dose) for r in rows] == [
+        ("high_dose_loading_2", date(2026, 2, 16), 50.0),
+        ("high_dose_maintenance_every_4_months", date(2026, 6, 16), 28.0),
+    ]
+
+
+def test_nusinersen_switch_from_12_mg_replaces_the_next_dose_with_50_mg():
+    # On 12 mg maintenance (last 10 Jul 2025): the next dose (10 Nov 2025) is one 50 mg dose.
+    c = course("nusinersen", regimen="high_dose")
+    given = doses(c, date(2025, 1, 6), date(2025, 1, 20), date(2025, 2, 3), date(2025, 3, 10), date(2025, 7, 10))
+    first = schedules.due_doses(c, given, date(2025, 9, 1))[0]
+    assert (first.rule.code, first.due, first.dose) == ("switch_to_high_dose", date(2025, 11, 10), 50.0)
