@@ -55,6 +55,8 @@ def test_it_prints_the_url_and_every_demo_login(tmp_path):
     for username in ("clinician", "coordinator", "manager", "trainer", "admin"):
         assert f"{username} " in ran.stdout and f"demo-{username}" in ran.stdout
     assert "Loading patients: 4/4" in ran.stderr
+    assert "Patients chosen to show each part of monitoring" in ran.stdout
+    assert "with a maintenance dose given late" in ran.stdout
 
 
 def test_a_second_run_keeps_the_loaded_cohort(demo_dir):

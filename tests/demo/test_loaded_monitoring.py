@@ -61,6 +61,8 @@ def _user(name: str):
 
 def test_every_therapy_record_is_stored_and_audited(cohort):
     report = load_cohort(cohort)
+    assert [shows for _, _, shows in report.showcase] == [s.shows for s in SHOWCASE]
+    assert Patient.objects.filter(registry_id__in=[r for r, _, _ in report.showcase]).count() == len(SHOWCASE)
     assert TherapyCourse.objects.count() == report.courses == cohort.course_count()
     assert Administration.objects.count() == report.doses == cohort.dose_count()
     assert AdverseEvent.objects.count() == sum(len(t.adverse_events) for p in cohort.patients for t in p.therapies)

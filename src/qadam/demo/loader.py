@@ -95,6 +95,8 @@ class LoadReport:
     seconds: float
     courses: int = 0
     doses: int = 0
+    # (registry id, center code, what the patient shows) of each showcase patient, in order.
+    showcase: tuple[tuple[str, str, str], ...] = ()
 
 
 def demo_cohort_present() -> bool:
@@ -114,9 +116,12 @@ def load_cohort(cohort: DemoCohort, *, progress: Callable[[int, int], None] | No
         centers = {c.code: _center(c) for c in cohort.centers}
         users = _users(centers)
         raters = {code: users[_rater_name(code)] for code in centers}
+        showcase = []
         for number, patient in enumerate(cohort.patients, start=1):
             with transaction.atomic():
-                _load_patient(patient, centers[patient.center], raters[patient.center], cohort.as_of)
+                loaded = _load_patient(patient, centers[patient.center], raters[patient.center], cohort.as_of)
+            if "showcase" in patient.labels:
+                showcase.append((loaded.registry_id, patient.center, patient.labels["showcase"]))
             if progress is not None:
                 progress(number, len(cohort.patients))
         _store_passwords(users, {name: future.result() for name, future in slow_hashes.items()})
@@ -130,6 +135,7 @@ def load_cohort(cohort: DemoCohort, *, progress: Callable[[int, int], None] | No
         seconds=time.perf_counter() - started,
         courses=cohort.course_count(),
         doses=cohort.dose_count(),
+        showcase=tuple(showcase),
     )
 
 

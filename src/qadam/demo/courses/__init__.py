@@ -31,7 +31,27 @@ planned total into item-level answers. The numbers follow ``shared/spec/clinical
   exacerbations (clinical.md C.5: MG has no untreated slope; responders by C.4 thresholds).
 * Pain: about half the patients reach a ≥30 % NRS reduction (IMMPACT responder, clinical.md C.4).
 
-Pure: standard library only.
+Therapies (clinical.md §B; dates and doses as the labels give them, each planner's docstring names
+its source). Every course judged on a scale starts on a visit with that scale (the baseline of
+clinical.md §A rule 3) and is planned towards an improved, stable or worsened response:
+
+* SMA: nusinersen 12 mg intrathecally on the days ``qadam.regimens.nusinersen_schedule`` gives
+  (EU SmPC loading, every 4 months; a late dose or a pause follows the label's missed-dose rules),
+  with the lumbar puncture recorded (approach, imaging, needle, CSF removed, attempts, sedation) and
+  occasional post-lumbar-puncture headache, back pain or vomiting; risdiplam at the label's dose
+  for age and weight, weighed at every visit; onasemnogene abeparvovec IV once in infants under 2,
+  1.1 × 10¹⁴ vg/kg, with the steroid course in the note and, in some, raised transaminases.
+* MG: pyridostigmine from diagnosis; prednisolone tapered with azathioprine, eculizumab,
+  ravulizumab or zilucoplan after meningococcal ACWY and B vaccination ≥2 weeks before, efgartigimod
+  or rozanolixizumab cycles, rituximab, maintenance IVIG; exacerbations rescued with IVIG 2 g/kg
+  over 5 days or 5 plasma exchanges; a C5 inhibitor without benefit at the 12-week review is
+  stopped.
+* Stroke: about half of the patients with spasticity get botulinum toxin A sessions (product,
+  muscles, side, units within the product's maximum) at least 12 weeks apart.
+* Pain: an adjuvant class of clinical.md §B.4 (pregabalin, duloxetine, carbamazepine, lidocaine
+  plaster …) titrated after a month; without relief at 3 months, the next class.
+
+Pure: standard library, ``qadam.regimens`` and the demo's growth curves only.
 """
 
 from __future__ import annotations

@@ -109,6 +109,10 @@ class Command(BaseCommand):
             f"in {report.centers} centers; {report.audit_entries} audit entries "
             f"(generated in {generated:.1f} s, loaded in {report.seconds:.1f} s)."
         )
+        if report.showcase:
+            self.stdout.write("Patients chosen to show each part of monitoring (registry id, center, what to look at):")
+            for registry_id, center, shows in report.showcase:
+                self.stdout.write(f"  {registry_id}  {center:<15} {shows}")
 
     def _print_logins(self, port: int, no_serve: bool) -> None:
         where = settings.DATABASES["default"]["NAME"]
