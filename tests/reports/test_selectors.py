@@ -221,3 +221,28 @@ def test_a_fixed_number_of_queries_whatever_the_record_size(world, sma_patient, 
     with django_assert_max_num_queries(7):
         report = report_for(world, sma_patient)
     assert len(report.trajectories[0].results) == 7 and len(report.courses) == 2
+
+
+def test_a_single_dose_therapy_keeps_its_follow_ups_after_its_stop_day(world, patient_a):
+    """Onasemnogene is given once; the course is closed when its monitoring ends, but its effect
+    lasts: results after the stop day are still its follow-ups, until the next SMA course starts."""
+    for day, total in ((D(2025, 1, 9), 30), (D(2025, 7, 1), 34), (D(2026, 2, 1), 35)):
+        record_hfmse(world.clinician_a, patient_a, day, total)
+    course = therapy_services.course_start(
+        by=world.clinician_a, patient=patient_a, drug="onasemnogene_abeparvovec_it", started_on=D(2025, 1, 10)
+    )
+    therapy_services.course_stop(
+        by=world.clinician_a,
+        course=course,
+        stopped_on=D(2025, 4, 10),
+        reason="completed",
+        expected_version=course.row_version,
+    )
+    (judgement,) = report_for(world, patient_a).judgements
+    assert [f.day for f in judgement.response.follow_ups] == [D(2025, 7, 1), D(2026, 2, 1)]
+    therapy_services.course_start(by=world.clinician_a, patient=patient_a, drug="risdiplam", started_on=D(2026, 1, 15))
+    onasemnogene, risdiplam = report_for(world, patient_a).judgements
+    # Risdiplam from 15 January 2026: the onasemnogene follow-ups end on 14 January 2026.
+    assert onasemnogene.course.follow_up_until == D(2026, 1, 14)
+    assert [f.day for f in onasemnogene.response.follow_ups] == [D(2025, 7, 1)]
+    assert risdiplam.response is None  # 1 July 2025 is more than 3 months before 15 January 2026

@@ -11,8 +11,11 @@ module only turns stored rows into its inputs:
 - Courses: a course concerns an instrument when the drug's condition matches the instrument's domain
   (``CONDITION_DOMAINS``: SMA therapies and the neuromuscular scales, MG therapies and the MG scales,
   botulinum toxin and the rehabilitation scales, pain adjuvants and the pain scales).
-- Follow-ups of a stopped course end on its stop day: a result after a switch belongs to the next
-  course, not to the one that ended.
+- Follow-ups of a continuous therapy (loading then maintenance, daily) end on its stop day: a result
+  after a switch belongs to the next course, not to the one that ended. A therapy whose effect
+  outlasts its doses (a single dose such as onasemnogene, a course of IVIG or rituximab, FcRn
+  cycles, botulinum sessions) keeps its follow-ups after its stop day, until the next course for
+  the same condition starts.
 - Population for the untreated reference: the SMA type and walking status recorded on or before
   the baseline day (else the first record after it; the type does not change), and the age on the
   baseline day.
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +85,8 @@ class Course:
     stop_reason: str
     indication: str
     doses: tuple[DoseGiven, ...]
+    # The last day a result counts as a follow-up of this course (None: no end yet).
+    follow_up_until: datetime.date | None = None
 
     @property
     def condition(self) -> str | None:
@@ -258,7 +263,7 @@ def _courses(patient: Patient) -> tuple[Course, ...]:
     courses = (
         TherapyCourse.objects.filter(patient=patient).prefetch_related("administrations").order_by("started_on", "id")
     )
-    return tuple(
+    read = tuple(
         Course(
             id=course.pk,
             drug=course.drug,
@@ -274,6 +279,20 @@ def _courses(patient: Patient) -> tuple[Course, ...]:
         )
         for course in courses
     )
+    return tuple(replace(course, follow_up_until=_follow_up_until(course, read)) for course in read)
+
+
+CONTINUOUS_REGIMENS = frozenset({"loading_then_maintenance", "daily"})
+
+
+def _follow_up_until(course: Course, courses: tuple[Course, ...]) -> datetime.date | None:
+    """The stop day of a continuous therapy; for one whose effect outlasts its doses, the day before
+    the next course for the same condition starts (None while there is none)."""
+    entry = regimens.DRUGS.get(course.drug)
+    if entry is None or entry.regimen in CONTINUOUS_REGIMENS:  # pain adjuvants are taken daily
+        return course.stopped_on
+    later = [c.started_on for c in courses if c.condition == course.condition and c.started_on > course.started_on]
+    return min(later) - datetime.timedelta(days=1) if later else None
 
 
 def _judge(
@@ -288,7 +307,7 @@ def _judge(
     observations = [
         Observation(r.day, r.value, r.version, r.side)
         for r in results
-        if r.complete and (course.stopped_on is None or r.day <= course.stopped_on)
+        if r.complete and (course.follow_up_until is None or r.day <= course.follow_up_until)
     ]
     baseline = regimens.select_baseline(observations, course.started_on, window)
     population = _population(patient, statuses, baseline.day if baseline else course.started_on)
