@@ -7,6 +7,9 @@ Pure: the generator only (the loaded demo is tested in test_loader.py).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date, timedelta
 
@@ -299,3 +302,26 @@ def test_some_adolescents_turn_18_within_the_next_year(showcase, cohort):
     for cohort_ in (showcase, cohort):
         turning = [p for p in cohort_.patients if 17 <= _age(p, AS_OF) < 18]
         assert len(turning) >= 3
+
+
+def test_the_cohort_is_the_same_in_another_process_with_another_hash_seed():
+    """Determinism may not depend on set or dict order of strings (PYTHONHASHSEED)."""
+    code = (
+        "import hashlib\n"
+        "from datetime import date\n"
+        "from qadam.demo.cohort import generate_cohort\n"
+        "cohort = generate_cohort(patients=30, seed=4, as_of=date(2026, 6, 30))\n"
+        "print(hashlib.sha256(repr(cohort).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
