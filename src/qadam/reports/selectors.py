@@ -11,11 +11,10 @@ module only turns stored rows into its inputs:
 - Courses: a course concerns an instrument when the drug's condition matches the instrument's domain
   (``CONDITION_DOMAINS``: SMA therapies and the neuromuscular scales, MG therapies and the MG scales,
   botulinum toxin and the rehabilitation scales, pain adjuvants and the pain scales).
-- Follow-ups of a continuous therapy (loading then maintenance, daily) end on its stop day: a result
-  after a switch belongs to the next course, not to the one that ended. A therapy whose effect
-  outlasts its doses (a single dose such as onasemnogene, a course of IVIG or rituximab, FcRn
-  cycles, botulinum sessions) keeps its follow-ups after its stop day, until the next course for
-  the same condition starts.
+- Follow-ups of a course end on its stop day: a result after a switch belongs to the next course,
+  not to the one that ended. A single-dose therapy (onasemnogene), whose course is closed when its
+  monitoring ends but whose effect lasts, keeps its follow-ups until the next course for the same
+  condition starts (as the monitoring app counts it for life, clinical.md §A.1.2).
 - Population for the untreated reference: the SMA type and walking status recorded on or before
   the baseline day (else the first record after it; the type does not change), and the age on the
   baseline day.
@@ -282,14 +281,14 @@ def _courses(patient: Patient) -> tuple[Course, ...]:
     return tuple(replace(course, follow_up_until=_follow_up_until(course, read)) for course in read)
 
 
-CONTINUOUS_REGIMENS = frozenset({"loading_then_maintenance", "daily"})
+LASTING_REGIMENS = frozenset({"single_dose"})
 
 
 def _follow_up_until(course: Course, courses: tuple[Course, ...]) -> datetime.date | None:
-    """The stop day of a continuous therapy; for one whose effect outlasts its doses, the day before
-    the next course for the same condition starts (None while there is none)."""
+    """The stop day; for a single-dose therapy, the day before the next course for the same
+    condition starts (None while there is none)."""
     entry = regimens.DRUGS.get(course.drug)
-    if entry is None or entry.regimen in CONTINUOUS_REGIMENS:  # pain adjuvants are taken daily
+    if entry is None or entry.regimen not in LASTING_REGIMENS:
         return course.stopped_on
     later = [c.started_on for c in courses if c.condition == course.condition and c.started_on > course.started_on]
     return min(later) - datetime.timedelta(days=1) if later else None
