@@ -278,3 +278,9 @@ def test_overlapping_courses_share_the_shade():
     periods = tuple(Period(date(2025, 1, 6), None, f"Drug {i}") for i in range(4))
     rects = parse(render(base_chart(periods=periods))).findall(f".//{SVG}g[@data-period-start]/{SVG}rect")
     assert {r.get("fill-opacity") for r in rects if r.get("fill-opacity")} == {"0.15"}
+
+
+def test_the_module_example_runs():
+    import doctest
+
+    assert doctest.testmod(charts).failed == 0
