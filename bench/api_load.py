@@ -248,7 +248,6 @@ def hfmse_bodies(variants: int = 16) -> list[bytes]:
     """Complete HFMSE administrations (33 items; fixed seed), as JSON request bodies."""
     import random
 
-    sys.path.insert(0, str(ROOT / "src"))
     from qadam import scales
 
     instrument = scales.get(INSTRUMENT)
@@ -522,9 +521,30 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--count", type=int, default=3000, help="most requests per client and phase (default 3000)")
     parser.add_argument("--warmup", type=int, default=5, help="uncounted requests per client first (default 5)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat every phase, report medians (default 1)")
+    parser.add_argument(
+        "--servers", nargs="*", default=[], metavar="WxT",
+        help="compare server settings, e.g. --servers 2x4 4x1 (workers x threads), measured alternately",
+    )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--prepare-accounts", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def server_configurations(options: argparse.Namespace) -> list[tuple[int | None, int | None]]:
+    """``--servers 2x4 4x1`` (workers x threads), else ``--workers`` / ``--threads`` (or serve's defaults)."""
+    if not options.servers:
+        return [(options.workers, options.threads)]
+    configurations = []
+    for text in options.servers:
+        workers, _, threads = text.partition("x")
+        if not (workers.isdigit() and threads.isdigit() and int(workers) > 0 and int(threads) > 0):
+            raise SystemExit(f"--servers takes WORKERSxTHREADS, e.g. 2x4. Got {text!r}.")
+        configurations.append((int(workers), int(threads)))
+    return configurations
+
+
+def label(workers: int | None, threads: int | None) -> str:
+    return f"{workers or 'default'}x{threads or 'default'}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -532,8 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.prepare_accounts:
         prepare_accounts(options.database_url, USERS)
         return 0
-    sys.path.insert(0, str(ROOT / "src"))
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if options.json else print
+    configurations = server_configurations(options)
     drop = create_database(options.database_url)
     server = None
     workdir = Path(tempfile.mkdtemp(prefix="qadam-api-load-"))
@@ -543,73 +563,71 @@ def main(argv: list[str] | None = None) -> int:
         qadam(env, "migrate", "--noinput")
         prepared = subprocess.run(
             [PYTHON, __file__, "--prepare-accounts", "--database-url", options.database_url],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+            env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
         if prepared.returncode != 0:
             raise SystemExit(f"Preparing accounts failed:\n{prepared.stderr}")
         accounts = json.loads(prepared.stdout)
         tokens = accounts["tokens"]
-        server = Server.start(env, workdir / "server.log", options.workers, options.threads)
-        server.wait_ready(tokens[0])
-        serve_args = {"workers": len(children(server.process.pid)), "threads": options.threads or "default"}
-        writers = max([*options.submit_clients, 1])
-        say(
-            f"Server on 127.0.0.1:{server.port} ({serve_args['workers']} workers, threads: {serve_args['threads']}); "
-            "preparing patients …"
-        )
-        data = build_data(server.port, tokens, accounts["center"], writers)
         bodies = hfmse_bodies()
-        write_visits, read_patients = data["write_visits"], data["read_patients"]
+        data: dict = {}
 
         def submit(client: int, n: int):
-            visits = write_visits[client]
+            visits = data["write_visits"][client]
             return "POST", f"/api/v1/visits/{visits[n % len(visits)]}/assessments", bodies[(client + n) % len(bodies)]
 
         def timeline(client: int, n: int):
-            return "GET", f"/api/v1/patients/{read_patients[(client + n) % len(read_patients)]}/timeline", None
+            patients = data["read_patients"]
+            return "GET", f"/api/v1/patients/{patients[(client + n) % len(patients)]}/timeline", None
 
         phases = [("submit", c, submit) for c in options.submit_clients]
         phases += [("timeline", c, timeline) for c in options.read_clients]
-        figures = []
-        for name, clients, job in phases:
-            rounds = []
-            for _ in range(options.rounds):
-                rounds.append(
-                    run_phase(
-                        name,
-                        server.port,
-                        clients,
-                        tokens,
-                        job,
-                        count=options.count,
-                        seconds=options.seconds,
-                        warmup=options.warmup,
-                        server=server,
-                        database_url=options.database_url,
+        results: dict[tuple[str, str, int], list[PhaseResult]] = {}
+        processes: dict[str, int] = {}
+        # Rounds outside, configurations inside: configurations compared are measured alternately.
+        for round_number in range(1, options.rounds + 1):
+            for workers, threads in configurations:
+                name = label(workers, threads)
+                server = Server.start(env, workdir / f"server-{name}.log", workers, threads)
+                server.wait_ready(tokens[0])
+                processes[name] = len(children(server.process.pid))
+                say(f"Round {round_number}, server {name} ({processes[name]} worker processes) on port {server.port}")
+                if not data:
+                    say("  preparing patients, visits and histories over the API …")
+                    data.update(build_data(server.port, tokens, accounts["center"], max([*options.submit_clients, 1])))
+                for phase, clients, job in phases:
+                    result = run_phase(
+                        phase, server.port, clients, tokens, job,
+                        count=options.count, seconds=options.seconds, warmup=options.warmup,
+                        server=server, database_url=options.database_url,
+                    )  # fmt: skip
+                    results.setdefault((name, phase, clients), []).append(result)
+                    r = result.summary()
+                    cpu = r["cpu_ms_per_request"]
+                    say(
+                        f"  {phase:<8} {clients:>3} clients: {r['per_second']:>7.1f}/s  p50 {r['p50_ms']:.1f}  "
+                        f"p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f} ms  failures {r['failures'] or 0}  "
+                        f"CPU ms/req server {cpu['server']:.2f} db {cpu['database']:.2f} client {cpu['client']:.2f}  "
+                        f"load {r['load_before']:.2f}"
                     )
-                )
-                r = rounds[-1].summary()
-                say(
-                    f"  {name:<8} {clients:>3} clients: {r['per_second']:>7.1f}/s  p50 {r['p50_ms']:.1f}  "
-                    f"p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f} ms  failures {r['failures'] or 0}  "
-                    f"CPU ms/req server {r['cpu_ms_per_request']['server']:.2f} db {r['cpu_ms_per_request']['database']:.2f} "
-                    f"client {r['cpu_ms_per_request']['client']:.2f}  load {r['load_before']:.2f}"
-                )
-            figures.append(median_summary(rounds))
-        server.stop()
+                server.stop()
+                server = None
         verdict = qadam(env, "audit", "verify").strip().splitlines()
         report = {
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
-            "server": {**serve_args, "conn_max_age": options.conn_max_age},
+            "conn_max_age": options.conn_max_age,
             "instrument": INSTRUMENT,
             "seconds": options.seconds,
             "count": options.count,
             "rounds": options.rounds,
-            "phases": figures,
+            "servers": [
+                {
+                    "server": label(w, t),
+                    "worker_processes": processes[label(w, t)],
+                    "phases": [median_summary(results[(label(w, t), p, c)]) for p, c, _ in phases],
+                }
+                for w, t in configurations
+            ],
             "audit_verify": verdict[-1] if verdict else "",
         }
         if options.json:
@@ -627,21 +645,21 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(report: dict) -> None:
     print()
     print(
-        f"{report['machine']['cpus']} CPUs, Python {report['machine']['python']}; server "
-        f"{report['server']['workers']} workers, threads {report['server']['threads']}; "
-        f"{report['rounds']} round(s), medians"
+        f"{report['machine']['cpus']} CPUs, Python {report['machine']['python']}; "
+        f"{report['rounds']} round(s), medians; HFMSE submissions and timeline pages"
     )
     print(
-        f"{'phase':<9}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'server':<10}{'phase':<9}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
         f"{'fail':>6}{'CPU ms/req srv+db':>19}{'load':>7}"
     )
-    for p in report["phases"]:
-        cpu = p["cpu_ms_per_request"]
-        print(
-            f"{p['phase']:<9}{p['clients']:>8}{p['per_second']:>9.1f}{p['p50_ms']:>9.1f}{p['p95_ms']:>9.1f}"
-            f"{p['p99_ms']:>9.1f}{p['max_ms']:>9.1f}{sum(p['failures'].values()):>6}"
-            f"{cpu['server']:>11.2f}+{cpu['database']:<7.2f}{p['load_before']:>7.2f}"
-        )
+    for server in report["servers"]:
+        for p in server["phases"]:
+            cpu = p["cpu_ms_per_request"]
+            print(
+                f"{server['server']:<10}{p['phase']:<9}{p['clients']:>8}{p['per_second']:>9.1f}{p['p50_ms']:>9.1f}"
+                f"{p['p95_ms']:>9.1f}{p['p99_ms']:>9.1f}{p['max_ms']:>9.1f}{sum(p['failures'].values()):>6}"
+                f"{cpu['server']:>11.2f}+{cpu['database']:<7.2f}{p['load_before']:>7.2f}"
+            )
     print(f"audit: {report['audit_verify']}")
 
 

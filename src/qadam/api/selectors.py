@@ -50,12 +50,14 @@ def token_for_secret(token: str) -> ApiToken:
         raise TokenRejected("token_invalid")
     # The owner's profile language comes in the same query (``profile_language``): the answer's language
     # needs it on every request that names none in ``Accept-Language``.
-    row = (
+    # The prefix is unique: a plain lookup, without the ordering and limit ``first()`` would add.
+    rows = list(
         ApiToken.objects.select_related("user")
         .annotate(profile_language=F("user__profile__language"))
         .filter(prefix=prefix)
-        .first()
+        .order_by()
     )
+    row = rows[0] if rows else None
     if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
         raise TokenRejected("token_invalid")
     if row.revoked_at is not None:
@@ -90,7 +92,8 @@ def visit_for_recording(*, viewer: Any, visit_id: int) -> Any:
     from qadam.assessments.models import Visit
     from qadam.centers.selectors import can_see_patients
 
-    visit = Visit.objects.select_related("patient__center").filter(pk=visit_id).first() if _id(visit_id) else None
+    rows = list(Visit.objects.select_related("patient__center").filter(pk=visit_id).order_by()) if _id(visit_id) else []
+    visit = rows[0] if rows else None
     if visit is None or not can_see_patients(viewer, visit.patient.center_id):
         raise NotVisible(params={"visit_id": visit_id})
     return visit
