@@ -11,9 +11,10 @@ mouth). That is about 16 resources per patient.
 Each export then runs in a fresh process, exactly as the command does (``qadam export fhir --out
 DIR --quiet``, files written to a temporary folder and removed afterwards): once for the small
 center and once for the whole cohort. Printed per run: resources, seconds, resources per second,
-the resident memory after Django started and the peak resident memory (``ru_maxrss``) of the
+the resident memory after Django started and the peak resident memory (``VmHWM``) of the
 process, and the CPU time of the exporting process (on a shared machine, resources per CPU second
-is the figure other work disturbs least; the database server's own CPU time is not in it). Memory flat in the cohort size means both runs peak at about the same size although one
+is the figure other work disturbs least; on PostgreSQL the CPU time of the connection's server
+process is read from /proc and added for a second figure). Memory flat in the cohort size means both runs peak at about the same size although one
 exports ten times as much. ``--tracemalloc`` adds a run per size with ``tracemalloc`` (peak of
 Python allocations during the export; slower, so not the run whose speed is reported).
 
@@ -33,7 +34,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -228,11 +228,32 @@ def cohort_size() -> int:
     return Patient.objects.filter(registry_id__startswith="KZ-B").count()
 
 
-def rss_kib() -> int:
+def rss_kib(field: str = "VmRSS") -> int:
+    """Resident memory now (``VmRSS``) or at its peak (``VmHWM``), in KiB, from /proc.
+
+    The peak is read from ``VmHWM`` rather than ``ru_maxrss``: Linux carries ``ru_maxrss`` over an
+    ``exec``, so a child started by a parent that holds the generated cohort would report the
+    parent's size."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU time so far of this connection's PostgreSQL backend (same machine: read from /proc)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(center: str | None, traced: bool) -> dict:
@@ -251,11 +272,14 @@ def measure(center: str | None, traced: bool) -> dict:
 
         tracemalloc.start()
     stdout = io.StringIO()
+    db_before = database_cpu_seconds()
     cpu_before = time.process_time()
     started = time.perf_counter()
     call_command(*args, stdout=stdout, stderr=io.StringIO())
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
+    db_after = database_cpu_seconds()
+    db_cpu = None if db_before is None or db_after is None else db_after - db_before
     peak_traced = None
     if traced:
         import tracemalloc
@@ -275,8 +299,11 @@ def measure(center: str | None, traced: bool) -> dict:
         "resources_per_second": round(total / seconds),
         "cpu_seconds": round(cpu, 2),
         "resources_per_cpu_second": round(total / cpu) if cpu else None,
+        "database_cpu_seconds": None if db_cpu is None else round(db_cpu, 2),
+        # Both processes' CPU time: what the export costs the machine, whatever else runs on it.
+        "resources_per_cpu_second_both": round(total / (cpu + db_cpu)) if db_cpu is not None else None,
         "rss_after_setup_mib": round(baseline / 1024, 1),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mib": round(rss_kib("VmHWM") / 1024, 1),
         "peak_traced_mib": None if peak_traced is None else round(peak_traced / 2**20, 1),
     }
 
@@ -334,7 +361,8 @@ def main() -> None:
             print(
                 f"{label:28} {figures['resources']:>9} resources in {figures['seconds']:>7.1f} s = "
                 f"{figures['resources_per_second']:>6} /s (CPU {figures['cpu_seconds']:.1f} s: "
-                f"{figures['resources_per_cpu_second']} per CPU second); RSS after setup {figures['rss_after_setup_mib']} MiB, "
+                f"{figures['resources_per_cpu_second']} per CPU second; with the database server's "
+                f"{figures['database_cpu_seconds']} s: {figures['resources_per_cpu_second_both']}); RSS after setup {figures['rss_after_setup_mib']} MiB, "
                 f"peak {figures['peak_rss_mib']} MiB"
                 + (f", traced peak {figures['peak_traced_mib']} MiB" if traced else "")
                 + f"; {figures['bytes'] / 2**20:.0f} MiB written"
