@@ -18,6 +18,9 @@ Environment:
     QADAM_SESSION_SECONDS session lifetime in seconds (default 8 hours)
     QADAM_DB_CONN_MAX_AGE seconds a database connection is kept open (default 60)
     QADAM_STATIC_ROOT     where ``collectstatic`` puts files in production (default ``<data dir>/static``)
+    QADAM_TRANSITION_MONTHS  the worklist shows patients turning 18 within this many months (default 12)
+    QADAM_RESPONSE_BASELINE_MONTHS  a treatment-response baseline is the last result at most this many
+                          months before the course start (default 3)
     QADAM_RESEARCH_KEY    secret behind research-export pseudonyms and date shifts (or QADAM_RESEARCH_KEY_FILE;
                           default: derived from the secret key)
     QADAM_RESEARCH_SHIFT_DAYS  research exports shift each patient's dates by up to ± this many days (default 182)
@@ -285,3 +288,7 @@ LOGGING = {
 # Research exports (qadam.interop.research): pseudonyms and per-patient date shifts come from this key.
 RESEARCH_EXPORT_KEY = env_secret("QADAM_RESEARCH_KEY")
 RESEARCH_DATE_SHIFT_DAYS = env_int("QADAM_RESEARCH_SHIFT_DAYS", 182, minimum=1, maximum=3650)
+
+# Monitoring (qadam.monitoring) and treatment response (qadam.reports).
+QADAM_TRANSITION_MONTHS = env_int("QADAM_TRANSITION_MONTHS", 12, minimum=1, maximum=60)
+QADAM_RESPONSE_BASELINE_MONTHS = env_int("QADAM_RESPONSE_BASELINE_MONTHS", 3, minimum=1, maximum=24)
