@@ -118,8 +118,9 @@ def test_a_page_of_the_timeline_costs_the_same_queries_however_long_the_history(
     _history(world, patient_a, 28)
     assert _queries(lambda: inside.get(path)) == short
     assert _queries(lambda: inside.get(f"{path}?page=2")) == short
-    # The token with its owner and language, roles, the patient, count, visits, assessments, identity.
-    assert short <= 7
+    # The token with its owner and language, roles, the patient with its identity, the page of visits
+    # with their number, their assessments.
+    assert short <= 5
 
 
 def test_the_visit_list_reads_only_the_page_it_answers(world, inside, patient_a):

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 
 from qadam.core.exceptions import NotVisible
@@ -114,34 +114,51 @@ SUMMARY_FIELDS = (
 class TimelineVisits:
     """A patient's visits, newest first, read a page at a time (for ``qadam.api.pagination.paginate``).
 
-    ``len()`` counts the visits (one query); a slice reads those visits and their assessments (two
-    queries), each visit carrying its assessments, in the order they were started, in
-    ``visit.timeline_assessments`` (rows of ``SUMMARY_FIELDS`` and ``result_complete``, for
-    ``qadam.api.shapes.assessment_row_out``). A page costs the same few queries however long the history, and
-    only that page's rows are read. Visit notes are blanked for viewers from other centers, as in
+    Given the ``window`` (offset, limit) that will be asked for, ``len()`` reads that page of visits
+    and the number of all of them in one query (``COUNT(*) OVER ()``); without it, ``len()`` counts
+    (one query) and a slice reads the visits (one more). The page's assessments take one query more,
+    each visit carrying its own, in the order they were started, in ``visit.timeline_assessments``
+    (rows of ``SUMMARY_FIELDS`` and ``result_complete``, for ``qadam.api.shapes.assessment_row_out``).
+    A page costs the same few queries however long the history, and only that page's rows are read.
+    Visit notes are blanked for viewers from other centers, as in
     ``qadam.patients.selectors.patient_timeline``.
     """
 
-    def __init__(self, patient: Any, *, hide_notes: bool):
+    def __init__(self, patient: Any, *, hide_notes: bool, window: tuple[int, int] | None = None):
         from qadam.assessments.models import Visit
 
         self.patient = patient
         self.hide_notes = hide_notes
-        self.visits = Visit.objects.filter(patient=patient)
+        self.visits = Visit.objects.filter(patient=patient).select_related("center", "created_by")
+        self.window = window
         self._count: int | None = None
+        self._page: list[Any] | None = None
 
     def __len__(self) -> int:
-        if self._count is None:
+        if self._count is None and self.window is not None:
+            offset, limit = self.window
+            page = list(self.visits.annotate(visits_in_all=Window(Count("id")))[offset : offset + limit])
+            if page:
+                self._count, self._page = page[0].visits_in_all, page
+            elif offset == 0:
+                self._count, self._page = 0, []
+        if self._count is None:  # no window, or a page past the end
             self._count = self.visits.count()
         return self._count
 
     def __getitem__(self, window: slice) -> list[Any]:
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("A timeline is read by slices of consecutive visits.")
+        if self._page is not None and self.window == (window.start, window.stop - window.start):
+            visits = self._page
+        else:
+            visits = list(self.visits[window])
+        return self._with_assessments(visits)
+
+    def _with_assessments(self, visits: list[Any]) -> list[Any]:
         from qadam.assessments.models import Assessment
         from qadam.patients.selectors import REDACTED
 
-        if not isinstance(window, slice) or window.step not in (None, 1):
-            raise TypeError("A timeline is read by slices of consecutive visits.")
-        visits = list(self.visits.select_related("center", "created_by")[window])
         by_visit: dict[int, list[dict[str, Any]]] = {visit.pk: [] for visit in visits}
         if by_visit:
             # Plain rows of the fields a summary shows; of the stored result only whether it is complete
@@ -161,13 +178,42 @@ class TimelineVisits:
         return visits
 
 
-def patient_timeline_visits(*, viewer: Any, patient: Any) -> TimelineVisits:
-    """The visits of ``patient`` with their assessments, to be read a page at a time; ``NotVisible``
-    unless the viewer may see the patient."""
+def patient_timeline_visits(*, viewer: Any, patient: Any, window: tuple[int, int] | None = None) -> TimelineVisits:
+    """The visits of ``patient`` with their assessments, to be read a page at a time (``window``: the
+    offset and limit of the page that will be read, to read it with the count); ``NotVisible`` unless
+    the viewer may see the patient."""
     from qadam.centers.selectors import can_see_patients
     from qadam.patients.selectors import identity_visible
 
     # The rule of ``patients_visible_to``, decided from the viewer's roles on the loaded patient.
     if not can_see_patients(viewer, patient.center_id):
         raise NotVisible(params={"registry_id": patient.registry_id})
-    return TimelineVisits(patient, hide_notes=not identity_visible(viewer=viewer, patient=patient))
+    return TimelineVisits(patient, hide_notes=not identity_visible(viewer=viewer, patient=patient), window=window)
+
+
+def patient_with_identity(*, viewer: Any, registry_id: str) -> tuple[Any, Any]:
+    """Return the patient with ``registry_id`` (with its center) and its identity when the viewer may
+    see it (else None), read in one query; ``NotVisible`` unless the viewer may see the patient.
+
+    The rules are ``qadam.patients.selectors``' (``patient_get``: the patients of the viewer's
+    centers, or every patient for a registry manager; ``identity_visible``: identities only within
+    the viewer's own centers), decided on the loaded row from the viewer's roles.
+    """
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from qadam.centers.selectors import can_see_patients
+    from qadam.patients.models import Patient
+    from qadam.patients.selectors import identity_visible
+
+    registry_id = (registry_id or "").strip().upper()
+    rows = list(Patient.objects.select_related("center", "identity").filter(registry_id=registry_id).order_by())
+    if not rows or not can_see_patients(viewer, rows[0].center_id):
+        raise NotVisible(params={"registry_id": registry_id})
+    patient = rows[0]
+    identity = None
+    if identity_visible(viewer=viewer, patient=patient):
+        try:
+            identity = patient.identity
+        except ObjectDoesNotExist:
+            identity = None
+    return patient, identity

@@ -24,7 +24,7 @@ from ..schemas import (
     VisitIn,
     VisitOut,
 )
-from ..selectors import patient_timeline_visits
+from ..selectors import patient_timeline_visits, patient_with_identity
 
 router = Router(tags=["patients"])
 
@@ -101,7 +101,8 @@ def add_diagnosis(request, data: DiagnosisIn, registry_id: str = RegistryId):
 def list_visits(request, registry_id: str = RegistryId, paging: PageQuery = Paging):
     """The patient's visits, newest first, each with its assessments."""
     patient = selectors.patient_get(viewer=request.auth, registry_id=registry_id)
-    visits = patient_timeline_visits(viewer=request.auth, patient=patient)
+    window = ((paging.page - 1) * paging.page_size, paging.page_size)
+    visits = patient_timeline_visits(viewer=request.auth, patient=patient, window=window)
     return paginate(request, visits, paging, lambda rows: shapes.timeline_visits_out(patient, rows))
 
 
@@ -114,10 +115,11 @@ def get_timeline(request, registry_id: str = RegistryId, paging: PageQuery = Pag
     client opens with the patient. Identity as in the patient list (your centers only); not recorded
     as a view of the full record (that is ``GET /api/v1/patients/{registry_id}``).
     """
-    patient = selectors.patient_get(viewer=request.auth, registry_id=registry_id)
-    visits = patient_timeline_visits(viewer=request.auth, patient=patient)
+    patient, identity = patient_with_identity(viewer=request.auth, registry_id=registry_id)
+    window = ((paging.page - 1) * paging.page_size, paging.page_size)
+    visits = patient_timeline_visits(viewer=request.auth, patient=patient, window=window)
     page = paginate(request, visits, paging, lambda rows: shapes.timeline_visits_out(patient, rows))
-    return {"patient": shapes.patients_out(request.auth, [patient])[0], **page}
+    return {"patient": shapes.patient_out(patient, identity), **page}
 
 
 @router.post("/{registry_id}/visits", response={201: VisitOut})
