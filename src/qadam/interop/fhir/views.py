@@ -19,9 +19,12 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from qadam import scales
+from qadam.api.auth import TOKEN_MESSAGES
 from qadam.api.language import activate_for, scales_language
 from qadam.api.parsing import BodyUnreadable, parse_json
 from qadam.api.problems import DETAILS
@@ -83,22 +86,13 @@ def _authenticate(request: Any) -> Any:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header:
         scheme, _sep, token = header.partition(" ")
+        invalid = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
         if scheme.lower() != "bearer" or not token.strip():
-            raise Refused(
-                401,
-                "token_invalid",
-                _("The API token is not valid. Check that it was copied whole, or create a new one."),
-            )
+            raise Refused(401, "token_invalid", str(TOKEN_MESSAGES["token_invalid"]), invalid)
         try:
             row = token_for_secret(token.strip())
         except TokenRejected as rejected:
-            messages = {
-                "token_invalid": _("The API token is not valid. Check that it was copied whole, or create a new one."),
-                "token_revoked": _("This API token was revoked. Create a new one."),
-            }
-            raise Refused(
-                401, rejected.code, messages[rejected.code], {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-            ) from None
+            raise Refused(401, rejected.code, str(TOKEN_MESSAGES[rejected.code]), invalid) from None
         token_mark_used(row)
         request.user = row.user
         request.fhir_token = True
@@ -185,8 +179,6 @@ def codesystem_view(request: Any, user: Any, codesystem_id: str) -> HttpResponse
 
 
 def _instrument(fhir_id: str) -> Any:
-    from qadam import scales
-
     found = next((i for i in scales.INSTRUMENTS.values() if resource_id(i) == fhir_id), None)
     if found is None:
         raise NotVisible("not_visible", _("There is no resource with the id “%(value)s”.") % {"value": fhir_id})
@@ -234,8 +226,6 @@ def _manifest(request: Any, center: str | None) -> dict[str, Any]:
 
 
 def _now() -> str:
-    from django.utils import timezone
-
     return timezone.now().isoformat(timespec="seconds")
 
 
