@@ -214,3 +214,13 @@ def test_signing_needs_a_clinician_of_the_patients_center(world, patient_a, pati
     run(write(tmp_path, text), "--sign", "--skip-invalid", user="both")
     (signed,) = Assessment.objects.all()
     assert signed.status == Status.SIGNED and signed.visit.patient == patient_a
+
+
+@pytest.mark.django_db
+def test_an_instance_name_too_long_to_remember_is_rejected(world, patient_a, tmp_path):
+    text = "registry_id,date,instrument,instance," + ",".join(str(i) for i in range(1, 9)) + "\n"
+    text += f"{patient_a.registry_id},2025-01-15,mg_adl,{'x' * 300}," + ",".join("1" * 8) + "\n"
+    with pytest.raises(CommandError):
+        run(write(tmp_path, text), "--report", str(tmp_path / "r.json"))
+    (rejection,) = json.loads((tmp_path / "r.json").read_text())["rejections"]
+    assert rejection["code"] == "record_id_too_long"

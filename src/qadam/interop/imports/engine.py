@@ -65,6 +65,8 @@ from qadam.patients.services import random_registry_id
 from .models import ExternalRecord, ImportedAssessment
 
 BATCH = 500
+KEY_MAX = ImportedAssessment._meta.get_field("key").max_length
+EXTERNAL_ID_MAX = ExternalRecord._meta.get_field("external_id").max_length
 LOOKUP_CHUNK = 500
 IMPORTABLE_STATUSES = (Status.DRAFT, Status.COMPLETED, Status.SIGNED)
 
@@ -334,6 +336,19 @@ def _validate(
             report.rejections.extend(problems)
             continue
         seen_keys[item.key] = item
+        if len(item.key) > KEY_MAX or len(item.external_id or "") > EXTERNAL_ID_MAX:
+            report.rejections.append(
+                rejection(
+                    item,
+                    "record",
+                    Message(
+                        "record_id_too_long",
+                        _("The record id, event and form names are too long to be remembered (%(max)s characters)."),
+                        {"max": KEY_MAX},
+                    ),
+                )
+            )
+            continue
         patient = _patient_for(by, center, item, by_registry, by_external, new_patients, demographics_checked, problems)
         if patient is None:
             report.rejections.extend(problems)
