@@ -365,3 +365,10 @@ def test_records_naming_a_registry_id_go_to_that_patient(world, patient_a, tmp_p
     (assessment,) = Assessment.objects.all()
     assert assessment.visit.patient == patient_a and assessment.total == 11
     assert Patient.objects.count() == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "dd.csv"
+    path.write_bytes(SMALL_DICTIONARY.replace("Study ID", "Идентификатор").encode("cp1251"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import", "redcap", "--dictionary", str(path), "--suggest", stdout=io.StringIO())

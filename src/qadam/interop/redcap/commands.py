@@ -136,3 +136,7 @@ def _read(reader):
         raise CommandError(f"{error.filename}: {error.strerror}") from None
     except RedcapFileError as error:
         raise CommandError("\n".join(error.problems)) from None
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"The file is not UTF-8 text (byte {error.start}): export it from REDCap again, or save it as UTF-8."
+        ) from None
