@@ -104,7 +104,7 @@ def test_c5_block_cannot_be_acknowledged(world, patient_a, inside):
 def test_bad_bodies_are_precise_422s(world, course, inside):
     unknown = inside.post(f"{BASE}/{course.pk}/administrations", {"given_on": "2025-01-06", "route": "intrathecal", "colour": "red"})  # fmt: skip
     assert_problem(unknown, 422, "invalid_input")
-    wrong_route = inside.post(f"{BASE}/{course.pk}/administrations", {"given_on": "2025-01-06", "route": "oral", "dose": 12})  # fmt: skip
+    wrong_route = inside.post(f"{BASE}/{course.pk}/administrations", {"given_on": "2025-01-06", "route": "oral", "dose": 12, "dose_unit": "mg"})  # fmt: skip
     body = assert_problem(wrong_route, 422, "invalid")
     assert body["errors"][0]["code"] == "route_not_for_drug"
     future = inside.post(

@@ -255,3 +255,28 @@ def test_onasemnogene_dose_in_vector_genomes_for_a_21_kg_child_fits(world, patie
     dose = services.administration_record(by=world.clinician_a, course=course, given_on=D(2025, 1, 10), dose="2.31e15", dose_unit="vg", route="iv", weight_kg=21, acknowledge_warnings=True)  # fmt: skip
     dose.refresh_from_db()
     assert dose.dose == Decimal("2310000000000000")
+
+
+@pytest.mark.parametrize(
+    "values,field,code",
+    [
+        ({"dose": 12, "dose_unit": ""}, "dose_unit", "unit_required"),
+        ({"dose": "12.123456", "dose_unit": "mg"}, "dose", "number_too_precise"),
+        ({"dose": 12, "dose_unit": "mg", "weight_kg": "20.125"}, "weight_kg", "number_too_precise"),
+    ],
+)
+def test_a_dose_needs_its_unit_and_no_more_decimals_than_are_kept(world, patient_a, values, field, code):
+    course = services.course_start(by=world.clinician_a, patient=patient_a, drug="nusinersen", started_on=D(2025, 1, 6))  # fmt: skip
+    before = AuditEntry.objects.count()
+    with pytest.raises(Invalid) as caught:
+        services.administration_record(by=world.clinician_a, course=course, given_on=D(2025, 1, 6), route="intrathecal", **values)  # fmt: skip
+    assert [m.code for m in caught.value.errors[field]] == [code]
+    assert not Administration.objects.exists() and AuditEntry.objects.count() == before
+
+
+def test_a_weight_with_more_decimals_than_are_kept_is_refused(world, patient_a):
+    with pytest.raises(Invalid) as caught:
+        services.weight_record(by=world.clinician_a, patient=patient_a, measured_on=D(2025, 1, 6), weight_kg="12.123")
+    assert [m.code for m in caught.value.errors["weight_kg"]] == ["number_too_precise"]
+    assert "at most 2 decimal places" in str(caught.value.errors["weight_kg"][0])
+    assert not WeightRecord.objects.exists()

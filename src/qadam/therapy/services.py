@@ -51,6 +51,8 @@ from .models import (
 )
 
 MAX_WEIGHT_KG = Decimal("400")
+DOSE_PLACES = 4  # Administration.dose: numeric(20, 4)
+WEIGHT_PLACES = 2  # weight_kg: numeric(6, 2)
 MAX_DOSE = Decimal("9e15")  # onasemnogene: 1.1e14 vg/kg × 21 kg ≈ 2.3e15 vg (numeric(20, 4) holds < 1e16)
 SIDES = ("left", "right", "bilateral", "midline")
 INTRATHECAL_KEYS = ("approach", "imaging_guidance", "needle_gauge", "csf_removed_ml", "attempts", "sedation")
@@ -96,7 +98,9 @@ def _patient_of(course: TherapyCourse) -> Patient:
     return course.patient
 
 
-def _decimal(value: Any, field: str, *, required: bool = False, minimum: Decimal = Decimal(0), maximum: Decimal = MAX_DOSE, strictly_positive: bool = False) -> tuple[Decimal | None, list[Message]]:  # fmt: skip
+def _decimal(value: Any, field: str, *, required: bool = False, minimum: Decimal = Decimal(0), maximum: Decimal = MAX_DOSE, strictly_positive: bool = False, places: int = DOSE_PLACES) -> tuple[Decimal | None, list[Message]]:  # fmt: skip
+    """The number in ``value`` within its range and with at most ``places`` decimals (as many as the
+    column keeps: a value the database would round is refused, so the audit shows what is stored)."""
     if value is None or value == "":
         if required:
             return None, [Message("required", _("This field is required."))]
@@ -120,7 +124,22 @@ def _decimal(value: Any, field: str, *, required: bool = False, minimum: Decimal
                 {"min": minimum, "max": maximum, "value": value},
             )
         ]
+    if number.as_tuple().exponent < -places:
+        return None, [
+            Message(
+                "number_too_precise",
+                _("Enter at most %(places)s decimal places. Got %(value)s."),
+                {"places": places, "value": value},
+            )
+        ]
     return number, []
+
+
+def _unit_problems(dose: Decimal | None, unit: str) -> list[Message]:
+    """A dose is a number with its unit: 12 alone could be mg or mg/kg."""
+    if dose is not None and not (unit or "").strip():
+        return [Message("unit_required", _("Enter the unit of the dose (for example mg or mg/kg)."))]
+    return text_problems(unit, max_length=32)
 
 
 def _not_before_course(day: Any, course: TherapyCourse) -> list[Message]:
@@ -344,7 +363,9 @@ def administration_record(
     ensure_permitted(user=by, patient=patient)
     procedure = {} if procedure is None else procedure
     dose_value, dose_problems = _decimal(dose, "dose")
-    weight_value, weight_problems = _decimal(weight_kg, "weight_kg", maximum=MAX_WEIGHT_KG, strictly_positive=True)
+    weight_value, weight_problems = _decimal(
+        weight_kg, "weight_kg", maximum=MAX_WEIGHT_KG, strictly_positive=True, places=WEIGHT_PLACES
+    )
     procedure_value, procedure_problems = _procedure(course, route, procedure)
     if course.drug in schedules.BOTULINUM and dose_value is None and not procedure_problems:
         dose_value = Decimal(str(schedules.botulinum_units_of(procedure_value)))
@@ -352,7 +373,7 @@ def administration_record(
     errors = {
         "given_on": _not_before_course(given_on, course),
         "dose": dose_problems,
-        "dose_unit": text_problems(dose_unit, max_length=32),
+        "dose_unit": _unit_problems(dose_value, dose_unit),
         "route": _route_problems(course, route),
         "weight_kg": weight_problems,
         "visit": _visit_problems(visit, patient, given_on),
@@ -678,7 +699,7 @@ def vaccination_record(
 def weight_record(*, by: Any, patient: Patient, measured_on: datetime.date, weight_kg: Any) -> WeightRecord:
     """Record the patient's weight on a date (weight-based doses are checked against the latest)."""
     ensure_permitted(user=by, patient=patient)
-    weight, weight_problems = _decimal(weight_kg, "weight_kg", required=True, maximum=MAX_WEIGHT_KG, strictly_positive=True)  # fmt: skip
+    weight, weight_problems = _decimal(weight_kg, "weight_kg", required=True, maximum=MAX_WEIGHT_KG, strictly_positive=True, places=WEIGHT_PLACES)  # fmt: skip
     raise_if_any(
         {"measured_on": date_problems(measured_on, not_before=patient.birth_date), "weight_kg": weight_problems}
     )
