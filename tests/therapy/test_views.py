@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qadam.audit.models import AuditEntry
@@ -140,3 +142,30 @@ def test_stop_adverse_event_vaccination_weight(world, patient_a, course):
     assert course.stopped_on == D(2025, 3, 1)
     page = client.get(url("patient_detail", patient_a)).content.decode()
     assert "stopped" in page and "54.2 kg" in page
+
+
+def _more_therapy(world, patient):
+    """Four more courses (one with doses and an adverse event), a weight and a vaccination."""
+    by = world.clinician_a
+    botox = services.course_start(by=by, patient=patient, drug="onabotulinumtoxinA", started_on=D(2025, 1, 6), product="botox")  # fmt: skip
+    injections = {"product": "botox", "injections": [{"muscle": "Biceps brachii", "side": "left", "units": 100}]}
+    for day in (D(2025, 1, 6), D(2025, 4, 7)):
+        dose = services.administration_record(by=by, course=botox, given_on=day, dose=None, dose_unit="U", route="im", procedure=injections)  # fmt: skip
+    services.adverse_event_record(by=by, course=botox, onset_on=D(2025, 4, 8), description="Weakness", severity="mild", administration=dose)  # fmt: skip
+    for drug in ("pyridostigmine", "corticosteroid", "rituximab"):
+        services.course_start(by=by, patient=patient, drug=drug, started_on=D(2025, 1, 6))
+    services.weight_record(by=by, patient=patient, measured_on=D(2025, 1, 6), weight_kg=60)
+    services.vaccination_record(by=by, patient=patient, vaccine="influenza", given_on=D(2025, 1, 6))
+
+
+def test_the_patient_page_reads_therapies_in_a_fixed_number_of_queries(world, patient_a, course, django_assert_max_num_queries):  # fmt: skip
+    """No query per course, dose or adverse event: five courses cost what one costs."""
+    client = signed_in(world.clinician_a)
+    page = url("patient_detail", patient_a)
+    client.get(page)  # the session's first request warms what is cached per user
+    with CaptureQueriesContext(connection) as one_course:
+        client.get(page)
+    _more_therapy(world, patient_a)
+    with django_assert_max_num_queries(len(one_course)):
+        response = client.get(page)
+    assert response.content.decode().count('data-testid="therapy-course"') == 5
