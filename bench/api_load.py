@@ -544,7 +544,8 @@ def server_configurations(options: argparse.Namespace) -> list[tuple[int | None,
 
 
 def label(workers: int | None, threads: int | None) -> str:
-    return f"{workers or 'default'}x{threads or 'default'}"
+    """``2x4``; ``serve`` for ``qadam serve``'s own defaults."""
+    return "serve" if workers is None and threads is None else f"{workers or 'd'}x{threads or 'd'}"
 
 
 def main(argv: list[str] | None = None) -> int:
