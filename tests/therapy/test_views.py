@@ -169,3 +169,24 @@ def test_the_patient_page_reads_therapies_in_a_fixed_number_of_queries(world, pa
     with django_assert_max_num_queries(len(one_course)):
         response = client.get(page)
     assert response.content.decode().count('data-testid="therapy-course"') == 5
+
+
+def test_course_page_shows_words_not_codes_and_numbers_in_the_locale(world, patient_a):
+    by = world.clinician_a
+    botox = services.course_start(by=by, patient=patient_a, drug="onabotulinumtoxinA", started_on=D(2025, 1, 6), product="botox")  # fmt: skip
+    injections = {"product": "botox", "injections": [{"muscle": "Biceps brachii", "side": "bilateral", "units": 100}]}
+    services.administration_record(by=by, course=botox, given_on=D(2025, 1, 6), dose=None, dose_unit="U", route="im", procedure=injections)  # fmt: skip
+    spinraza = services.course_start(by=by, patient=patient_a, drug="nusinersen", started_on=D(2025, 1, 6), product="spinraza")  # fmt: skip
+    procedure = {"approach": "interlaminar", "imaging_guidance": "ultrasound", "needle_gauge": 22, "csf_removed_ml": 5}
+    services.administration_record(by=by, course=spinraza, given_on=D(2025, 1, 6), dose=12, dose_unit="mg", route="intrathecal", weight_kg="60", procedure=procedure)  # fmt: skip
+    services.weight_record(by=by, patient=patient_a, measured_on=D(2025, 1, 6), weight_kg="54.5")
+    client = signed_in(by)
+    botox_page = client.get(url("therapy_course_detail", patient_a, botox.pk)).content.decode()
+    assert "(Botox)" in botox_page and "(botox)" not in botox_page
+    assert "Both sides · 100 U" in botox_page and "1E+2" not in botox_page
+    spinraza_page = client.get(url("therapy_course_detail", patient_a, spinraza.pk)).content.decode()
+    assert "Interlaminar (lumbar puncture)" in spinraza_page and "Ultrasound" in spinraza_page
+    assert "imaging_guidance" not in spinraza_page and "Needle gauge (G): 22" in spinraza_page
+    assert ">60<" in spinraza_page and "6E+1" not in spinraza_page
+    card = signed_in(by, "ru").get(url("patient_detail", patient_a)).content.decode()
+    assert "54,5" in card and "1E+2" not in card and "(Spinraza)" in card

@@ -92,3 +92,11 @@ def stop_reason_label(course: selectors.Course) -> str:
     from qadam.therapy.models import StopReason
 
     return str(dict(StopReason.choices).get(course.stop_reason, course.stop_reason))
+
+
+@register.filter
+def product_label(course: selectors.Course) -> str:
+    """The brand of the course's product (Spinraza), or the substance as entered."""
+    from qadam.therapy.labels import product_label as label
+
+    return label(course.drug, course.product)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from qadam.core.exceptions import NotVisible
 from qadam.core.validation import today
-from qadam.therapy import selectors
+from qadam.therapy import labels, selectors
 
 register = template.Library()
 
@@ -44,3 +45,37 @@ def injections_of(administration: Any) -> list[dict]:
     procedure = getattr(administration, "procedure", None) or {}
     rows = procedure.get("injections") or []
     return rows if isinstance(rows, list) else []
+
+
+@register.filter
+def quantity(value: Any) -> str:
+    """A dose or weight in the active locale (100, 54,2 in Russian), never 1E+2."""
+    return labels.quantity(value)
+
+
+@register.filter
+def side_label(code: str) -> str:
+    """An injection side in words."""
+    return str(labels.SIDES.get(code, code))
+
+
+@register.filter
+def procedure_items(administration: Any) -> list[tuple[str, str]]:
+    """The intrathecal procedure details of a dose as (label, words) pairs."""
+    return labels.procedure_items(getattr(administration, "procedure", None))
+
+
+@register.filter
+def product_label(course: Any) -> str:
+    """The brand of the course's product (Spinraza), or the substance as entered."""
+    return labels.product_label(course.drug, course.product)
+
+
+@register.filter
+def finding_message(finding: Any) -> str:
+    """The words of a finding acknowledged with a dose (stored as a dict), in the active language."""
+    message = finding.get("message") if isinstance(finding, dict) else None
+    if isinstance(message, dict):
+        lang = (get_language() or "en")[:2]
+        return message.get(lang) or message.get("en") or finding.get("code", "")
+    return finding.get("code", "") if isinstance(finding, dict) else str(finding)

@@ -24,7 +24,7 @@ from qadam.core.exceptions import Conflict, Invalid, InvalidState, NotAllowed
 from qadam.core.validation import today
 from qadam.patients import selectors as patient_selectors
 from qadam.regimens import DRUGS
-from qadam.therapy import schedules, selectors, services
+from qadam.therapy import labels, schedules, selectors, services
 from qadam.therapy.models import (
     Jurisdiction,
     Outcome,
@@ -41,33 +41,10 @@ from qadam.web.guards import answers_errors
 INVALID = 400
 CONFLICT = 409
 INJECTION_ROWS = 10
-SIDE_CHOICES = [
-    ("", gettext_lazy("Choose")),
-    ("left", gettext_lazy("Left")),
-    ("right", gettext_lazy("Right")),
-    ("bilateral", gettext_lazy("Both sides")),
-    ("midline", gettext_lazy("Midline")),
-]
-APPROACH_CHOICES = [
-    ("", gettext_lazy("Not recorded")),
-    ("interlaminar", gettext_lazy("Interlaminar (lumbar puncture)")),
-    ("transforaminal", gettext_lazy("Transforaminal")),
-    ("other", gettext_lazy("Other")),
-]
-IMAGING_CHOICES = [
-    ("", gettext_lazy("Not recorded")),
-    ("none", gettext_lazy("None (landmarks)")),
-    ("ultrasound", gettext_lazy("Ultrasound")),
-    ("fluoroscopy", gettext_lazy("Fluoroscopy")),
-    ("ct", gettext_lazy("CT")),
-]
-SEDATION_CHOICES = [
-    ("", gettext_lazy("Not recorded")),
-    ("none", gettext_lazy("None")),
-    ("local", gettext_lazy("Local anaesthesia")),
-    ("sedation", gettext_lazy("Procedural sedation")),
-    ("general", gettext_lazy("General anaesthesia")),
-]
+SIDE_CHOICES = labels.choices(labels.SIDES, gettext_lazy("Choose"))
+APPROACH_CHOICES = labels.choices(labels.APPROACHES, gettext_lazy("Not recorded"))
+IMAGING_CHOICES = labels.choices(labels.IMAGING, gettext_lazy("Not recorded"))
+SEDATION_CHOICES = labels.choices(labels.SEDATION, gettext_lazy("Not recorded"))
 CONDITION_LABELS = {
     "sma": gettext_lazy("Spinal muscular atrophy"),
     "mg": gettext_lazy("Myasthenia gravis"),
