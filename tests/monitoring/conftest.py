@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from qadam.assessments.models import Assessment, Visit
 from qadam.core.testing import make_patient
@@ -48,7 +49,9 @@ def sma_patient(by, center, *, birth_date, diagnosed_on, status="sitter", sma_ty
 
 @pytest.fixture
 def today():
-    return datetime.date.today()
+    """Today in the registry's time zone (Asia/Almaty), as the screens compute it: the machine's
+    date is a day behind from 19:00 UTC."""
+    return timezone.localdate()
 
 
 @pytest.fixture

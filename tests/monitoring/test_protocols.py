@@ -152,6 +152,31 @@ def test_bad_rows_change_nothing(world):
     assert ProtocolVersion.objects.filter(center=world.center_a).count() == 0
 
 
+@pytest.mark.parametrize("offsets,every", [(["P9999Y"], None), (["P0D", "P9000W"], None), (["P0D"], "P9999Y")])
+def test_a_duration_longer_than_a_lifetime_is_refused(world, offsets, every):
+    """P9999Y would put due dates past year 9999: refused when saved, never a failure when scheduled."""
+    bad = rows_of()
+    bad[0] = {**bad[0], "offsets": offsets, "every": every}
+    with pytest.raises(Invalid) as caught:
+        services.protocol_save(
+            by=world.manager, center=world.center_a, condition="sma", rows=bad, reason="x", expected_number=None
+        )
+    field = "every" if every else "offsets"
+    assert caught.value.codes() == {f"rows.0.{field}": ["duration_too_long"]}
+    assert "at most 125 years" in caught.value.field_messages()[f"rows.0.{field}"][0]
+    assert ProtocolVersion.objects.filter(center=world.center_a).count() == 0
+
+
+def test_the_longest_durations_allowed_still_schedule(world, overdue_patient, today):
+    rows = rows_of()
+    rows[0] = {**rows[0], "offsets": ["P0D", "P125Y"], "every": "P1500M"}
+    services.protocol_save(
+        by=world.manager, center=world.center_a, condition="sma", rows=rows, reason="x", expected_number=None
+    )
+    items = selectors.worklist(viewer=world.clinician_a, today=today).items
+    assert overdue_patient.registry_id in {i.registry_id for i in items}
+
+
 def test_refreshing_the_defaults_adds_versions_only_when_they_changed(world):
     assert services.protocol_defaults_refresh(by=world.manager) == []
     services.protocol_save(

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qadam.audit.models import AuditEntry
 from qadam.core.exceptions import NotVisible
+from qadam.core.testing import make_patient
 from qadam.monitoring import selectors
 from qadam.monitoring.selectors import WorklistFilters
 
@@ -197,3 +198,17 @@ class TestWeb:
         # A registry manager of another center sees the record, and what is due, without edit links.
         manager = signed_in(world.manager).get(f"/patients/{overdue_patient.registry_id}/").content.decode()
         assert 'data-testid="monitoring"' in manager and "/transition/" not in manager
+
+    def test_a_not_before_date_has_an_open_window_on_the_patient_page(self, world, today):
+        """The next botulinum session has no end to its window: "from … – …", never a dangling dash."""
+        from qadam.therapy import services as therapy_services
+
+        patient = make_patient(world.clinician_a, world.center_a, birth_date=datetime.date(1990, 1, 1))
+        session = today - datetime.timedelta(days=30)
+        botox = therapy_services.course_start(by=world.clinician_a, patient=patient, drug="onabotulinumtoxinA", started_on=session, product="botox")  # fmt: skip
+        injections = {"product": "botox", "injections": [{"muscle": "Biceps brachii", "side": "left", "units": 100}]}
+        therapy_services.administration_record(by=world.clinician_a, course=botox, given_on=session, dose=None, dose_unit="U", route="im", procedure=injections)  # fmt: skip
+        body = signed_in(world.clinician_a).get(f"/patients/{patient.registry_id}/").content.decode()
+        section = body[body.index('data-testid="monitoring"') :]
+        assert "Botulinum" in section or "botulinum" in section
+        assert " – …</td>" in section and " – </td>" not in section

@@ -83,6 +83,9 @@ OVERDUE = "overdue"
 UPCOMING = "upcoming"
 
 _DURATION = re.compile(r"^P(\d{1,4})([DWMY])$")
+# The longest offset or interval a protocol row may name: a lifetime (P1500M is the oldest age limit
+# of a row, 125 years); anything longer could push dates past year 9999.
+MAX_DURATION_DAYS = 1500 * 31
 
 
 class ProtocolError(ValueError):
@@ -106,6 +109,12 @@ class Duration:
         if match is None:
             raise ValueError(text)
         return cls(int(match.group(1)), match.group(2))
+
+    @property
+    def too_long(self) -> bool:
+        """Longer than any protocol needs (``MAX_DURATION_DAYS``)."""
+        days_per_unit = {"D": 1, "W": 7, "M": 31, "Y": 366}[self.unit]
+        return self.amount * days_per_unit > MAX_DURATION_DAYS
 
     def after(self, day: date) -> date:
         if self.unit == "D":
@@ -237,16 +246,24 @@ def _row_problems(condition: str, data: Any, known: set[str]) -> list[tuple[str,
         durations = []
         for text in offsets:
             try:
-                durations.append(Duration.parse(text))
+                duration = Duration.parse(text)
             except ValueError:
                 problems.append(("offsets", "duration_invalid", text))
+                continue
+            if duration.too_long:
+                problems.append(("offsets", "duration_too_long", text))
+            else:
+                durations.append(duration)
         if len(durations) == len(offsets) and _days(durations) != sorted(set(_days(durations))):
             problems.append(("offsets", "offsets_not_increasing", ", ".join(offsets)))
     every = data.get("every") or None
     if every is not None:
         try:
-            if Duration.parse(every).amount == 0:
+            interval = Duration.parse(every)
+            if interval.amount == 0:
                 problems.append(("every", "every_zero", every))
+            elif interval.too_long:
+                problems.append(("every", "duration_too_long", every))
         except ValueError:
             problems.append(("every", "duration_invalid", every))
     status = data.get("status") or ""

@@ -47,6 +47,7 @@ ROW_MESSAGES = {
     ),
     "offsets_missing": _("Row %(row)s: give at least one offset, such as P0D."),
     "duration_invalid": _("Row %(row)s: “%(value)s” is not a duration such as P0D, P14D, P2W, P6M or P1Y."),
+    "duration_too_long": _("Row %(row)s: “%(value)s” is longer than any protocol needs (at most 125 years)."),
     "offsets_not_increasing": _("Row %(row)s: the offsets must increase and not repeat (%(value)s)."),
     "every_zero": _("Row %(row)s: a repetition interval cannot be zero (%(value)s)."),
     "status_unknown": _("Row %(row)s: “%(value)s” is not a functional status of this condition."),
