@@ -275,6 +275,14 @@ def test_a_stale_version_stops_nothing(world, patient_a, course_a):
     assert counts() == before
 
 
+ONE_ROW = {
+    "rows-TOTAL_FORMS": "1",
+    "rows-INITIAL_FORMS": "0",
+    "reason": "r",
+    "rows-0-key": "k",
+    "rows-0-instruments": "hfmse",
+    "rows-0-anchor": "diagnosis",
+}
 PROTOCOL_POSTS = [
     {},
     {"rows-TOTAL_FORMS": "abc", "rows-INITIAL_FORMS": "0", "reason": "x"},
@@ -328,6 +336,8 @@ PROTOCOL_POSTS = [
         "rows-0-anchor": "diagnosis",
         "rows-0-offsets": "P999999999M",
     },  # fmt: skip
+    {**ONE_ROW, "rows-0-offsets": "P9999Y"},
+    {**ONE_ROW, "rows-0-offsets": "P0D", "rows-0-every": "P9999Y"},
 ]
 
 
