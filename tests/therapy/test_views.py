@@ -190,3 +190,25 @@ def test_course_page_shows_words_not_codes_and_numbers_in_the_locale(world, pati
     assert ">60<" in spinraza_page and "6E+1" not in spinraza_page
     card = signed_in(by, "ru").get(url("patient_detail", patient_a)).content.decode()
     assert "54,5" in card and "1E+2" not in card and "(Spinraza)" in card
+
+
+def test_a_registry_manager_of_another_center_reads_no_free_text(world, patient_a):
+    """Notes can carry names: outside the patient's center they are blanked, as in the rest of the record."""
+    by = world.clinician_a
+    course = services.course_start(by=by, patient=patient_a, drug="nusinersen", started_on=D(2025, 1, 6), indication="Referred by Dr Secretname", note="Mother Secretname")  # fmt: skip
+    dose = services.administration_record(by=by, course=course, given_on=D(2025, 1, 6), dose=12, dose_unit="mg", route="intrathecal", note="Given by nurse Secretname")  # fmt: skip
+    services.adverse_event_record(by=by, course=course, onset_on=D(2025, 1, 7), description="Headache, told Secretname", severity="mild", administration=dose)  # fmt: skip
+    services.vaccination_record(by=by, patient=patient_a, vaccine="influenza", given_on=D(2025, 1, 5), note="At Secretname clinic")  # fmt: skip
+    inside = signed_in(by).get(url("therapy_course_detail", patient_a, course.pk)).content.decode()
+    assert "Dr Secretname" in inside and "nurse Secretname" in inside and "told Secretname" in inside
+    for path in (url("therapy_course_detail", patient_a, course.pk), url("patient_detail", patient_a)):
+        page = signed_in(world.manager).get(path)
+        assert page.status_code == 200 and "Secretname" not in page.content.decode()
+    from tests.api.conftest import token_client
+
+    api = token_client(world.manager)
+    for path in (f"/api/v1/therapies?patient={patient_a.registry_id}", f"/api/v1/therapies/{course.pk}"):
+        answer = api.get(path)
+        assert answer.status_code == 200 and "Secretname" not in answer.content.decode()
+    course.refresh_from_db()
+    assert course.indication == "Referred by Dr Secretname"  # blanked for reading, never saved

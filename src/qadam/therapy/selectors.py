@@ -2,7 +2,9 @@
 
 Access follows the patient: whoever sees the patient's record (``qadam.centers.selectors.
 can_see_patients``: any role at the patient's center, or a registry manager) sees the therapies;
-writing is decided by the services. Anyone else gets ``NotVisible``.
+writing is decided by the services. Anyone else gets ``NotVisible``. A registry manager reading
+another center's patient gets the free text blanked (indications, notes, override reasons, adverse
+event descriptions), as for the rest of the record: free text can carry names (docs/registry.md).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models import Prefetch
 from qadam.centers.selectors import can_see_patients, can_write_clinical
 from qadam.core.exceptions import NotVisible
 from qadam.patients.models import Patient
+from qadam.patients.selectors import REDACTED, identity_visible
 from qadam.regimens import Finding
 
 from . import schedules
@@ -45,10 +48,26 @@ def _courses(patient: Patient) -> list[TherapyCourse]:
     return courses
 
 
+def _hide_free_text(viewer: Any, patient: Patient, courses: list[TherapyCourse], vaccinations: list[Vaccination]) -> None:  # fmt: skip
+    """Blank the free text of the loaded rows (never saved) for a viewer outside the patient's center."""
+    if identity_visible(viewer=viewer, patient=patient):
+        return
+    for course in courses:
+        course.indication = course.note = REDACTED
+        for dose in course.administrations.all():
+            dose.note = dose.override_reason = REDACTED
+        for event in course.adverse_events.all():
+            event.description = REDACTED
+    for vaccination in vaccinations:
+        vaccination.note = REDACTED
+
+
 def courses_for(*, viewer: Any, patient: Patient) -> list[TherapyCourse]:
     """The patient's courses, newest first, with their doses and adverse events prefetched."""
     _ensure_sees(viewer, patient)
-    return _courses(patient)
+    courses = _courses(patient)
+    _hide_free_text(viewer, patient, courses, [])
+    return courses
 
 
 def course_get(*, viewer: Any, course_id: int) -> TherapyCourse:
@@ -75,7 +94,9 @@ def administration_get(*, viewer: Any, course: TherapyCourse, administration_id:
 
 def vaccinations_for(*, viewer: Any, patient: Patient) -> list[Vaccination]:
     _ensure_sees(viewer, patient)
-    return list(patient.vaccinations.order_by("-given_on", "-id"))
+    vaccinations = list(patient.vaccinations.order_by("-given_on", "-id"))
+    _hide_free_text(viewer, patient, [], vaccinations)
+    return vaccinations
 
 
 def weights_for(*, viewer: Any, patient: Patient) -> list[WeightRecord]:
@@ -144,6 +165,7 @@ def patient_therapy_summary(*, viewer: Any, patient: Patient, today: datetime.da
     courses = _courses(patient)
     vaccinations = list(patient.vaccinations.order_by("-given_on", "-id"))
     weights = list(patient.weights.order_by("-measured_on", "-id"))
+    _hide_free_text(viewer, patient, courses, vaccinations)
     doses = {c.pk: list(c.administrations.all()) for c in courses}
     summaries = []
     for course in courses:

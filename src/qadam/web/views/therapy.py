@@ -472,9 +472,10 @@ def weight_new(request, registry_id: str):
 def course_detail(request, registry_id: str, course_id: int):
     """Every dose of a course with its procedure details, findings and adverse events."""
     patient = patient_selectors.patient_get(viewer=request.user, registry_id=registry_id)
-    course = _course_of(request, patient, course_id)
+    course_id = _course_of(request, patient, course_id).pk
     summary = selectors.patient_therapy_summary(viewer=request.user, patient=patient, today=today())
-    item = next(c for c in summary.courses if c.course.pk == course.pk)
+    item = next(c for c in summary.courses if c.course.pk == course_id)
+    course = item.course  # as the viewer may read it (free text blanked outside the patient's center)
     context = {
         "nav": "patients",
         "patient": patient,
