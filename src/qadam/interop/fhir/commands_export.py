@@ -24,6 +24,7 @@ from .export import (
     Cohort,
     bulk_export_started,
     center_for_export,
+    fhir_base,
     ndjson_of_type,
     rows_to_export,
 )
@@ -44,7 +45,7 @@ def add_arguments(parser: Any) -> None:
         help=f"only these resource types (repeat the option); default all: {', '.join(RESOURCE_TYPES)}",
     )
     parser.add_argument(
-        "--base", default=DEFAULT_BASE, help=f"canonical base of our code systems (default {DEFAULT_BASE})"
+        "--base", default=None, help=f"canonical base of our code systems (default QADAM_FHIR_BASE or {DEFAULT_BASE})"
     )
     parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="rows read per database round trip")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -55,6 +56,7 @@ def run(options: dict[str, Any], command: Any) -> None:
         center = center_for_export(options.get("center"))
     except Invalid as error:
         raise CommandError("; ".join(m for ms in error.field_messages().values() for m in ms)) from None
+    options["base"] = options.get("base") or fhir_base()
     types = tuple(t for t in RESOURCE_TYPES if t in (options.get("types") or RESOURCE_TYPES))
     out = Path(options["out"])
     out.mkdir(parents=True, exist_ok=True)

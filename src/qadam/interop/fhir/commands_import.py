@@ -19,8 +19,8 @@ from qadam.api.parsing import BodyUnreadable, parse_json
 from qadam.core.exceptions import Invalid, NotAllowed, NotVisible
 from qadam.patients.selectors import patient_get
 
+from .export import fhir_base
 from .importing import ANY_QUESTIONNAIRE, ImportRefused, import_responses
-from .views import fhir_base
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,11 @@ class Cohort:
         if self.patient_id is not None:
             lookups[f"{path}pk" if path else "pk"] = self.patient_id
         return Q(**lookups)
+
+
+def fhir_base() -> str:
+    """The canonical base of our code systems and Questionnaires (``QADAM_FHIR_BASE`` if set)."""
+    return getattr(settings, "QADAM_FHIR_BASE", DEFAULT_BASE)
 
 
 def center_for_export(code: str | None) -> str | None:

@@ -32,13 +32,14 @@ from qadam.api.selectors import TokenRejected, token_for_secret
 from qadam.api.services import token_mark_used
 from qadam.core.exceptions import Invalid, NotAllowed, NotVisible
 
-from .codes import DEFAULT_BASE, codesystem_for, not_tested_codesystem, resource_id
+from .codes import codesystem_for, not_tested_codesystem, resource_id
 from .export import (
     RESOURCE_TYPES,
     Cohort,
     bulk_export_started,
     center_for_export,
     ensure_can_bulk_export,
+    fhir_base,
     ndjson_of_type,
     patient_everything,
 )
@@ -51,11 +52,6 @@ logger = logging.getLogger("qadam.interop.fhir")
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 FHIR_NDJSON = "application/fhir+ndjson; charset=utf-8"
 ACCEPTED_TYPES = ("application/fhir+json", "application/json")
-
-
-def fhir_base() -> str:
-    """The canonical base of our code systems and Questionnaires (``QADAM_FHIR_BASE`` if set)."""
-    return getattr(settings, "QADAM_FHIR_BASE", DEFAULT_BASE)
 
 
 def server_base(request: Any) -> str:
