@@ -591,8 +591,7 @@ def main(argv: list[str] | None = None) -> int:
                 name = label(workers, threads)
                 server = Server.start(env, workdir / f"server-{name}.log", workers, threads)
                 server.wait_ready(tokens[0])
-                processes[name] = len(children(server.process.pid))
-                say(f"Round {round_number}, server {name} ({processes[name]} worker processes) on port {server.port}")
+                say(f"Round {round_number}, server {name} on port {server.port}")
                 if not data:
                     say("  preparing patients, visits and histories over the API …")
                     data.update(build_data(server.port, tokens, accounts["center"], max([*options.submit_clients, 1])))
@@ -611,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"CPU ms/req server {cpu['server']:.2f} db {cpu['database']:.2f} client {cpu['client']:.2f}  "
                         f"load {r['load_before']:.2f}"
                     )
+                # Counted after the load: gunicorn forks its workers while it already answers.
+                processes[name] = len(children(server.process.pid))
                 server.stop()
                 server = None
         verdict = qadam(env, "audit", "verify").strip().splitlines()
@@ -657,7 +658,7 @@ def print_table(report: dict) -> None:
         for p in server["phases"]:
             cpu = p["cpu_ms_per_request"]
             print(
-                f"{server['server']:<10}{p['phase']:<9}{p['clients']:>8}{p['per_second']:>9.1f}{p['p50_ms']:>9.1f}"
+                f"{server['server'] + ' ' + str(server['worker_processes']) + 'w':<10}{p['phase']:<9}{p['clients']:>8}{p['per_second']:>9.1f}{p['p50_ms']:>9.1f}"
                 f"{p['p95_ms']:>9.1f}{p['p99_ms']:>9.1f}{p['max_ms']:>9.1f}{sum(p['failures'].values()):>6}"
                 f"{cpu['server']:>11.2f}+{cpu['database']:<7.2f}{p['load_before']:>7.2f}"
             )

@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(options.rest)
         rested = measure(server, options.database_url)
         report = {
-            "workers": len(api_load.children(server.process.pid)),
+            "workers": rested["gunicorn"]["processes"] - 1,
             "threads": options.threads or "default",
             "goal_mb": GOAL_MB,
             "just_started": started,
