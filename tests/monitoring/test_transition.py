@@ -121,3 +121,14 @@ class TestPage:
         assert signed_in(world.clinician_b).get(url).status_code == 404
         assert signed_in(world.manager).get(url).status_code == 200
         assert signed_in(world.manager).post(url, {}).status_code == 403
+
+    def test_readers_get_a_table_and_no_free_text_outside_the_center(self, world, today, teenager):
+        services.transition_step_set(by=world.clinician_a, patient=teenager, item="adult_neurologist", done_on=today, note="Dr Secretname")  # fmt: skip
+        url = f"/patients/{teenager.registry_id}/transition/"
+        manager = signed_in(world.manager).get(url).content.decode()
+        assert 'data-testid="transition-steps"' in manager and "<form" not in manager.split("<main", 1)[-1]
+        assert "Secretname" not in manager
+        # A reader of the patient's own center (a trainer) sees the note, without a form.
+        trainer = signed_in(world.trainer_a).get(url).content.decode()
+        assert "Dr Secretname" in trainer and 'data-testid="transition-steps"' in trainer
+        assert TransitionStep.objects.get(item="adult_neurologist").note == "Dr Secretname"

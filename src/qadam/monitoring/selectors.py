@@ -31,7 +31,7 @@ from qadam.centers.models import Center, Role
 from qadam.centers.selectors import can_see_patients, can_write_clinical, centers_for, is_registry_manager, roles_for
 from qadam.core.exceptions import NotVisible
 from qadam.patients.models import Diagnosis, Icd10Code, Patient, SmaStatus
-from qadam.patients.selectors import ensure_visible
+from qadam.patients.selectors import REDACTED, ensure_visible, identity_visible
 from qadam.regimens.calendar_months import add_months
 
 from . import due
@@ -576,6 +576,9 @@ def transition_checklist(*, viewer: Any, patient: Patient, today: datetime.date)
     """The transition checklist of a patient (whatever the age: the page may be opened any time)."""
     ensure_visible(viewer=viewer, patient=patient)
     data = _load(Patient.objects.filter(pk=patient.pk))[patient.pk]
+    if not identity_visible(viewer=viewer, patient=patient):
+        for step in data.steps.values():
+            step.note = REDACTED  # free text can carry names (docs/registry.md); never saved
     birthday = add_months(patient.birth_date, TRANSITION_AGE * 12)
     steps = [(item, str(label), data.steps.get(item)) for item, label in TransitionItem.choices]
     return TransitionStatus(eighteenth_birthday=birthday, steps=steps)
