@@ -80,8 +80,8 @@ def assessment_start(*, by: Any, visit: Visit, instrument: str) -> Assessment:
     instrument asks for them, from the patient's record on the visit date."""
     patient = _patient_of(visit)
     ensure_permitted(user=by, patient=patient)
-    definition = _definition(instrument)
-    context = _context_from_patient(definition, patient, visit.visit_date)
+    definition = instrument_definition(instrument)
+    context = context_from_patient(definition, patient, visit.visit_date)
     with transaction.atomic():
         patient = claim_patient(by, patient)
         assessment = Assessment.objects.create(
@@ -109,7 +109,8 @@ def assessment_start(*, by: Any, visit: Visit, instrument: str) -> Assessment:
     return assessment
 
 
-def _definition(instrument: Any) -> scales.Instrument:
+def instrument_definition(instrument: Any) -> scales.Instrument:
+    """The catalogue definition of an instrument code, or ``Invalid`` naming the field ``instrument``."""
     definition = scales.INSTRUMENTS.get(instrument) if isinstance(instrument, str) else None
     if definition is None:
         raise Invalid.field(
@@ -121,7 +122,8 @@ def _definition(instrument: Any) -> scales.Instrument:
     return definition
 
 
-def _context_from_patient(definition: scales.Instrument, patient: Patient, day: datetime.date) -> dict[str, Any]:
+def context_from_patient(definition: scales.Instrument, patient: Patient, day: datetime.date) -> dict[str, Any]:
+    """The context values the registry already knows (sex, age on ``day``) that the instrument asks for."""
     known = {"sex": patient.sex, "age": age_on(patient.birth_date, day)}
     return {name: value for name, value in known.items() if name in definition.context_by_name}
 
@@ -138,8 +140,8 @@ def assessment_save(
     with transaction.atomic():
         locked = _lock(by, assessment, expected_version)
         _require_status(locked, {Status.DRAFT, Status.COMPLETED})
-        scoring = _score(locked.instrument, responses, context)
-        changes = _store(locked, scoring)
+        scoring = score_responses(locked.instrument, responses, context)
+        changes = store_result(locked, scoring)
         if locked.status != Status.DRAFT:
             changes["status"] = [locked.status, Status.DRAFT]
             locked.status = Status.DRAFT
@@ -154,9 +156,9 @@ def assessment_complete(*, by: Any, assessment: Assessment, expected_version: in
     with transaction.atomic():
         locked = _lock(by, assessment, expected_version)
         _require_status(locked, {Status.DRAFT})
-        scoring = _score(locked.instrument, locked.responses, locked.context)
+        scoring = score_responses(locked.instrument, locked.responses, locked.context)
         _require_no_missing(scoring.result)
-        changes = _store(locked, scoring)
+        changes = store_result(locked, scoring)
         changes["status"] = [locked.status, Status.COMPLETED]
         locked.status = Status.COMPLETED
         _save(locked, *SCORED_FIELDS, "status")
@@ -242,10 +244,10 @@ def assessment_record(
     if signing:
         ensure_permitted(user=by, patient=patient, allowed=can_sign)
         authentication = _authenticate_signer(by, password, preauthenticated)
-    definition = _definition(instrument)
+    definition = instrument_definition(instrument)
     if isinstance(context, Mapping):
-        context = {**_context_from_patient(definition, patient, visit.visit_date), **context}
-    scoring = _score(definition.code, responses, context)
+        context = {**context_from_patient(definition, patient, visit.visit_date), **context}
+    scoring = score_responses(definition.code, responses, context)
     if status != Status.DRAFT:
         _require_no_missing(scoring.result)
     assessment = Assessment(
@@ -260,7 +262,7 @@ def assessment_record(
         signed_at=timezone.now() if signing else None,
     )
     changes = {"instrument": [None, definition.code], "instrument_version": [None, definition.version]}
-    changes.update(_store(assessment, scoring))
+    changes.update(store_result(assessment, scoring))
     changes["status"] = [None, Status.COMPLETED if signing else status]
     events = [AuditEvent(Action.CREATE, obj=assessment, patient=patient, changes=changes, reason=reason)]
     if signing:
@@ -316,7 +318,7 @@ def assessment_amend(
     with transaction.atomic():
         locked = _lock(by, assessment, expected_version, allowed=can_sign)
         _require_status(locked, {Status.SIGNED, Status.AMENDED})
-        scoring = _score(locked.instrument, responses, context)
+        scoring = score_responses(locked.instrument, responses, context)
         _require_no_missing(scoring.result)
         if scoring.responses == locked.responses and scoring.context == locked.context:
             raise Invalid.field(
@@ -326,7 +328,7 @@ def assessment_amend(
             )
         if locked.status == Status.SIGNED:
             _keep_signed_version(locked, by, reason)
-        changes = _store(locked, scoring)
+        changes = store_result(locked, scoring)
         changes["status"] = [locked.status, Status.AMENDED]
         locked.status = Status.AMENDED
         locked.signed_by = None
@@ -410,7 +412,11 @@ def _require_status(assessment: Assessment, allowed: set[str]) -> None:
         raise InvalidState("assessment_status", STATUS_MESSAGE, {"status": Status(assessment.status).label})
 
 
-def _score(instrument_code: str, responses: Any, context: Any):
+def score_responses(instrument_code: str, responses: Any, context: Any):
+    """Score with ``qadam.scales`` for storage; every input problem becomes one ``Invalid``.
+
+    Public so that bulk importers check and score exactly as ``assessment_record`` does.
+    """
     if not isinstance(responses, Mapping) or not isinstance(context, Mapping):
         raise Invalid.field("responses", "responses_invalid", _("Responses and context must be sets of named values."))
     if contains_nul(responses) or contains_nul(context):
@@ -438,7 +444,7 @@ def _require_no_missing(result: scales.Result) -> None:
         )
 
 
-def _store(assessment: Assessment, scoring: Any) -> dict[str, list]:
+def store_result(assessment: Assessment, scoring: Any) -> dict[str, list]:
     """Put the scored input on the row and return the audit changes (item by item)."""
     changes: dict[str, list] = {}
     old, new = assessment.responses or {}, scoring.responses

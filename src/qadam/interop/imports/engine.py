@@ -46,10 +46,10 @@ from django.utils.translation import gettext_lazy as _
 from qadam import scales
 from qadam.assessments.models import Assessment, Status, Visit, VisitKind
 from qadam.assessments.services import (
-    _context_from_patient,
-    _definition,
-    _score,
-    _store,
+    context_from_patient,
+    instrument_definition,
+    score_responses,
+    store_result,
 )
 from qadam.audit.models import Action
 from qadam.audit.services import AuditEvent, audit_record_many
@@ -494,9 +494,9 @@ def _score_planned(
     item: PlannedAssessment, patient: Patient, lang: str, problems: list[Rejection]
 ) -> tuple[scales.Instrument, Any] | None:
     try:
-        definition = _definition(item.instrument)
-        context = {**_context_from_patient(definition, patient, item.visit_date), **item.context}
-        scoring = _score(definition.code, item.responses, context)
+        definition = instrument_definition(item.instrument)
+        context = {**context_from_patient(definition, patient, item.visit_date), **item.context}
+        scoring = score_responses(definition.code, item.responses, context)
     except Invalid as error:
         _invalid_to_rejections(item, error, lang, problems)
         return None
@@ -849,7 +849,7 @@ def _prepared(by: Any, r: _Ready) -> tuple[Assessment, list[AuditEvent]]:
         signed_at=now if signing else None,
     )
     changes = {"instrument": [None, definition.code], "instrument_version": [None, definition.version]}
-    changes.update(_store(assessment, r.scoring))
+    changes.update(store_result(assessment, r.scoring))
     changes["status"] = [None, Status.COMPLETED if signing else plan.status]
     events = [AuditEvent(Action.CREATE, obj=assessment, patient=patient, changes=changes, reason=plan.reason)]
     if signing:
