@@ -295,6 +295,20 @@ def _back(patient):
     return redirect(reverse("patient_detail", args=[patient.registry_id]) + "#therapies")
 
 
+def _saved(request, form, save, done: str) -> bool:
+    """On a valid POST, call ``save(cleaned_data)``: True once saved (``done`` is shown on the next page),
+    False with the service's problems attached to the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(dict(form.cleaned_data))
+    except Invalid as error:
+        attach_errors(form, error)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def _page(request, template: str, patient, form, extra=None, *, status=None):
     if status is None:
         status = INVALID if form.is_bound and form.errors else 200
@@ -309,14 +323,8 @@ def course_new(request, registry_id: str):
     """Start a therapy course."""
     patient = _writable_patient(request, registry_id)
     form = CourseForm(_posted(request), initial={"started_on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_start(by=request.user, patient=patient, **form.cleaned_data)
-        except Invalid as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Therapy course started."))
-            return _back(patient)
+    if _saved(request, form, lambda data: services.course_start(by=request.user, patient=patient, **data), _("Therapy course started.")):  # fmt: skip
+        return _back(patient)
     return _page(request, "course_new.html", patient, form)
 
 
@@ -416,17 +424,13 @@ def adverse_event_new(request, registry_id: str, course_id: int):
     course = _course_of(request, patient, course_id)
     administrations = list(course.administrations.order_by("given_on", "id"))
     form = AdverseEventForm(_posted(request), initial={"onset_on": today()}, administrations=administrations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        chosen = data.pop("administration")
-        dose = next((a for a in administrations if a.pk == chosen), None)
-        try:
-            services.adverse_event_record(by=request.user, course=course, administration=dose, **data)
-        except Invalid as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Adverse event recorded."))
-            return _back(patient)
+
+    def save(data):
+        dose = next((a for a in administrations if a.pk == data.pop("administration")), None)
+        services.adverse_event_record(by=request.user, course=course, administration=dose, **data)
+
+    if _saved(request, form, save, _("Adverse event recorded.")):
+        return _back(patient)
     return _page(request, "adverse_event_new.html", patient, form, {"course": course})
 
 
@@ -437,14 +441,8 @@ def vaccination_new(request, registry_id: str):
     """Record a vaccination (meningococcal vaccinations count for the C5-inhibitor rule)."""
     patient = _writable_patient(request, registry_id)
     form = VaccinationForm(_posted(request), initial={"given_on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vaccination_record(by=request.user, patient=patient, **form.cleaned_data)
-        except Invalid as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Vaccination recorded."))
-            return _back(patient)
+    if _saved(request, form, lambda data: services.vaccination_record(by=request.user, patient=patient, **data), _("Vaccination recorded.")):  # fmt: skip
+        return _back(patient)
     return _page(request, "vaccination_new.html", patient, form)
 
 
@@ -455,14 +453,8 @@ def weight_new(request, registry_id: str):
     """Record a weight (weight-based doses are checked against the latest one)."""
     patient = _writable_patient(request, registry_id)
     form = WeightForm(_posted(request), initial={"measured_on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.weight_record(by=request.user, patient=patient, **form.cleaned_data)
-        except Invalid as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, _("Weight recorded."))
-            return _back(patient)
+    if _saved(request, form, lambda data: services.weight_record(by=request.user, patient=patient, **data), _("Weight recorded.")):  # fmt: skip
+        return _back(patient)
     return _page(request, "weight_new.html", patient, form)
 
 
