@@ -79,11 +79,19 @@ class Cohort:
     center: str | None = None
     patient_id: int | None = None
 
+    @functools.cached_property
+    def center_id(self) -> int | None:
+        """The center's row id, read once: the queries then filter on the patient's ``center_id``
+        without joining the centers."""
+        if self.center is None:
+            return None
+        return Center.objects.filter(code=self.center).values_list("pk", flat=True).first() or 0
+
     def where(self, path: str) -> Q:
         """The condition on a model that reaches Patient through ``path`` ('' for Patient itself)."""
         lookups: dict[str, Any] = {}
         if self.center is not None:
-            lookups[f"{path}center__code"] = self.center
+            lookups[f"{path}center_id"] = self.center_id
         if self.patient_id is not None:
             lookups[f"{path}pk" if path else "pk"] = self.patient_id
         return Q(**lookups)
