@@ -200,6 +200,17 @@ class AdministrationForm(QadamForm):
             self.fields[f"side_{i}"] = forms.ChoiceField(label=_("Side, row %(row)s") % {"row": i + 1}, choices=SIDE_CHOICES, required=False, widget=forms.Select(attrs={"class": "q-select"}))  # fmt: skip
             self.fields[f"units_{i}"] = forms.CharField(label=_("Units, row %(row)s") % {"row": i + 1}, required=False, max_length=20, widget=forms.TextInput(attrs={"class": "q-input q-input--w4", "inputmode": "decimal"}))  # fmt: skip
 
+    def service_arguments(self) -> dict:
+        """The cleaned values as ``services.administration_record`` takes them (blank numbers: None)."""
+        data = self.cleaned_data
+        keys = ("given_on", "dose_unit", "route", "note", "lot", "cycle_number", "override_reason", "acknowledge_warnings")  # fmt: skip
+        return {
+            **{key: data[key] for key in keys},
+            "dose": data["dose"] or None,
+            "weight_kg": data["weight_kg"] or None,
+            "procedure": self.procedure(),
+        }
+
     def injection_rows(self) -> list[tuple]:
         return [(i + 1, self[f"muscle_{i}"], self[f"side_{i}"], self[f"units_{i}"]) for i in range(INJECTION_ROWS)]
 
@@ -366,53 +377,48 @@ def administration_new(request, registry_id: str, course_id: int):
     """Record a dose; safety findings refuse it (block) or ask for confirmation (warning)."""
     patient = _writable_patient(request, registry_id)
     course = _course_of(request, patient, course_id)
-    entry = DRUGS.get(course.drug)
-    routes = services.routes_for(course.drug)
-    initial = {
-        "given_on": today(),
-        "dose_unit": "U" if course.drug in schedules.BOTULINUM else (entry.dose_unit if entry else "mg"),
-        "route": routes[0] if len(routes) == 1 else None,
-        "botulinum_product": course.product,
-    }
-    form = AdministrationForm(_posted(request), initial=initial, course=course)
+    form = AdministrationForm(_posted(request), initial=_dose_initial(course), course=course)
     findings = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.administration_record(
-                by=request.user,
-                course=course,
-                given_on=data["given_on"],
-                dose=data["dose"] or None,
-                dose_unit=data["dose_unit"],
-                route=data["route"],
-                weight_kg=data["weight_kg"] or None,
-                procedure=form.procedure(),
-                note=data["note"],
-                lot=data["lot"],
-                cycle_number=data["cycle_number"],
-                override_reason=data["override_reason"],
-                acknowledge_warnings=data["acknowledge_warnings"],
-            )
+            services.administration_record(by=request.user, course=course, **form.service_arguments())
         except Invalid as error:
-            findings = getattr(error, "findings", [])
-            if findings:
-                form.add_error(None, error.message)
-                if error.code == "safety_block":
-                    for finding in findings:
-                        if finding.severity == "block":
-                            form.add_error(None, str(services.FindingText(finding)))
-                else:
-                    form.add_error("acknowledge_warnings", _("Confirm that you have read the warnings to record this dose."))  # fmt: skip
-            else:
-                attach_errors(form, error)
+            findings = _attach_refusal(form, error)
         else:
             messages.success(request, _("Dose recorded."))
             return _back(patient)
     summary = selectors.patient_therapy_summary(viewer=request.user, patient=patient, today=today())
     item = next((c for c in summary.courses if c.course.pk == course.pk), None)
-    extra = {"course": course, "findings": findings, "item": item, "drug": entry}
+    extra = {"course": course, "findings": findings, "item": item, "drug": DRUGS.get(course.drug)}
     return _page(request, "administration_new.html", patient, form, extra)
+
+
+def _dose_initial(course) -> dict:
+    """The form's first values: today, the catalogue's unit, the route when the drug has only one."""
+    entry = DRUGS.get(course.drug)
+    routes = services.routes_for(course.drug)
+    return {
+        "given_on": today(),
+        "dose_unit": "U" if course.drug in schedules.BOTULINUM else (entry.dose_unit if entry else "mg"),
+        "route": routes[0] if len(routes) == 1 else None,
+        "botulinum_product": course.product,
+    }
+
+
+def _attach_refusal(form, error: Invalid) -> list:
+    """Put a refused dose's problems on the form and return its safety findings (to show above it)."""
+    findings = getattr(error, "findings", [])
+    if not findings:
+        attach_errors(form, error)
+        return []
+    form.add_error(None, error.message)
+    if error.code == "safety_block":
+        for finding in findings:
+            if finding.severity == "block":
+                form.add_error(None, str(services.FindingText(finding)))
+    else:
+        form.add_error("acknowledge_warnings", _("Confirm that you have read the warnings to record this dose."))
+    return findings
 
 
 @require_http_methods(["GET", "POST"])
