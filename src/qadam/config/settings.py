@@ -21,6 +21,7 @@ Environment:
     QADAM_TRANSITION_MONTHS  the worklist shows patients turning 18 within this many months (default 12)
     QADAM_RESPONSE_BASELINE_MONTHS  a treatment-response baseline is the last result at most this many
                           months before the course start (default 3)
+    QADAM_FHIR_BASE       canonical base URL of the registry's FHIR code systems and Questionnaires
     QADAM_RESEARCH_KEY    secret behind research-export pseudonyms and date shifts (or QADAM_RESEARCH_KEY_FILE;
                           default: derived from the secret key)
     QADAM_RESEARCH_SHIFT_DAYS  research exports shift each patient's dates by up to ± this many days (default 182)
@@ -292,3 +293,8 @@ RESEARCH_DATE_SHIFT_DAYS = env_int("QADAM_RESEARCH_SHIFT_DAYS", 182, minimum=1, 
 # Monitoring (qadam.monitoring) and treatment response (qadam.reports).
 QADAM_TRANSITION_MONTHS = env_int("QADAM_TRANSITION_MONTHS", 12, minimum=1, maximum=60)
 QADAM_RESPONSE_BASELINE_MONTHS = env_int("QADAM_RESPONSE_BASELINE_MONTHS", 3, minimum=1, maximum=24)
+
+# FHIR R4 (qadam.interop.fhir): the canonical base of our Questionnaires and code systems. Unset, the
+# package's own default is used, so identifiers stay stable across deployments that do not choose one.
+if os.environ.get("QADAM_FHIR_BASE"):
+    QADAM_FHIR_BASE = os.environ["QADAM_FHIR_BASE"].rstrip("/")
