@@ -28,8 +28,16 @@ requests per second (completed requests over the phase's wall time), p50 / p95 /
 in ms (time to the whole answer), answers other than 2xx, and the CPU milliseconds per request spent
 by the server's processes (gunicorn master and workers), by the PostgreSQL backends of the
 benchmark's database and by this client process (``/proc``), which move much less than latency when
-other work shares the machine. ``--rounds R`` repeats every phase R times and gives the median of the
-rounds. The run ends with ``qadam audit verify`` over the chain it wrote.
+other work shares the machine; and, sampled every 100 ms from ``pg_stat_activity``, how many
+backends were running a statement and how many of those were waiting for a lock ("busy/lock"; for
+submissions that lock is the audit chain's single head row, which every audited write takes).
+``--rounds R`` repeats every phase R times and gives the median of the rounds. The run ends with
+``qadam audit verify`` over the chain it wrote.
+
+Comparisons: ``--servers 2x4 4x1`` runs the phases against each gunicorn setting (workers x threads)
+in turn, round after round; ``--source OLD/src`` serves another copy of the code (e.g. an older
+commit's ``src``, unpacked with ``git archive``) with ``--read-path visits`` for code that has no
+timeline yet (``GET …/visits`` lists the same visits and assessments).
 
 Run from the repository root (about a minute with the defaults):
 
@@ -118,7 +126,7 @@ def backend_pids(url: str) -> list[int]:
     return [row[0] for row in rows]
 
 
-def server_environment(url: str, conn_max_age: int | None) -> dict[str, str]:
+def server_environment(url: str, conn_max_age: int | None, source: str | None = None) -> dict[str, str]:
     env = {
         **os.environ,
         "QADAM_DATABASE_URL": url,
@@ -129,6 +137,9 @@ def server_environment(url: str, conn_max_age: int | None) -> dict[str, str]:
     env.pop("PYTEST_VERSION", None)
     if conn_max_age is not None:
         env["QADAM_DB_CONN_MAX_AGE"] = str(conn_max_age)
+    if source:
+        # Another copy of the registry's code (e.g. an older commit's ``src``) ahead of the installed one.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH", "")]))
     return env
 
 
@@ -356,6 +367,8 @@ class PhaseResult:
     cpu_client_ms: float
     load_before: float
     load_after: float
+    lock_waiting: float = 0.0
+    active: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -389,6 +402,8 @@ class PhaseResult:
             },
             "load_before": round(self.load_before, 2),
             "load_after": round(self.load_after, 2),
+            "backends_active": round(self.active, 2),
+            "backends_waiting_for_a_lock": round(self.lock_waiting, 2),
         }
 
 
@@ -451,10 +466,13 @@ def run_phase(
     load_before = load_average()
     cpu_server, cpu_database = cpu_seconds(pids_server), cpu_seconds(pids_database)
     cpu_client = time.process_time()
+    sampler = LockSampler(database_url)
     started_at[0] = time.perf_counter()
     go.set()
+    sampler.start()
     for thread in threads:
         thread.join()
+    sampler.stop()
     ended = max(r[2] for r in results)
     cpu_client = time.process_time() - cpu_client
     cpu_server = cpu_seconds(pids_server) - cpu_server
@@ -478,7 +496,46 @@ def run_phase(
         cpu_client_ms=cpu_client * per,
         load_before=load_before,
         load_after=load_average(),
+        lock_waiting=sampler.mean_waiting,
+        active=sampler.mean_active,
     )
+
+
+class LockSampler(threading.Thread):
+    """Every 100 ms during a phase: how many backends of the database run a statement, and how many
+    of them wait for a lock (in these writes, nearly always the audit chain's head row)."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url = url
+        self.samples: list[tuple[int, int]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        admin, name = admin_url(self.url)
+        with psycopg.connect(admin, autocommit=True) as conn:
+            while not self.done.wait(0.1):
+                row = conn.execute(
+                    "SELECT count(*) FILTER (WHERE state = 'active'),"
+                    " count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')"
+                    " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (name,),
+                ).fetchone()
+                self.samples.append((row[0], row[1]))
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+    @property
+    def mean_active(self) -> float:
+        return statistics.fmean(a for a, _ in self.samples) if self.samples else 0.0
+
+    @property
+    def mean_waiting(self) -> float:
+        return statistics.fmean(w for _, w in self.samples) if self.samples else 0.0
 
 
 def _args(step: tuple[str, str, bytes | None], token: str):
@@ -491,7 +548,10 @@ def median_summary(rounds: list[PhaseResult]) -> dict:
     summaries = [r.summary() for r in rounds]
     first = summaries[0]
     merged = {"phase": first["phase"], "clients": first["clients"], "rounds": len(rounds)}
-    for key in ("requests", "per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms", "load_before", "load_after"):
+    for key in (
+        "requests", "per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms", "load_before", "load_after",
+        "backends_active", "backends_waiting_for_a_lock",
+    ):  # fmt: skip
         merged[key] = round(statistics.median(s[key] for s in summaries), 2)
     merged["cpu_ms_per_request"] = {
         part: round(statistics.median(s["cpu_ms_per_request"][part] for s in summaries), 2)
@@ -525,6 +585,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--servers", nargs="*", default=[], metavar="WxT",
         help="compare server settings, e.g. --servers 2x4 4x1 (workers x threads), measured alternately",
     )  # fmt: skip
+    parser.add_argument(
+        "--read-path", choices=("timeline", "visits"), default="timeline",
+        help="what the read phase asks for: the timeline (default) or the visit list, which older code offers",
+    )  # fmt: skip
+    parser.add_argument("--source", help="serve the code of this src folder instead of the installed one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--prepare-accounts", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -559,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     workdir = Path(tempfile.mkdtemp(prefix="qadam-api-load-"))
     try:
-        env = server_environment(options.database_url, options.conn_max_age)
+        env = server_environment(options.database_url, options.conn_max_age, options.source)
         say(f"Database {admin_url(options.database_url)[1]}: migrating …")
         qadam(env, "migrate", "--noinput")
         prepared = subprocess.run(
@@ -579,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def timeline(client: int, n: int):
             patients = data["read_patients"]
-            return "GET", f"/api/v1/patients/{patients[(client + n) % len(patients)]}/timeline", None
+            return "GET", f"/api/v1/patients/{patients[(client + n) % len(patients)]}/{options.read_path}", None
 
         phases = [("submit", c, submit) for c in options.submit_clients]
         phases += [("timeline", c, timeline) for c in options.read_clients]
@@ -608,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"  {phase:<8} {clients:>3} clients: {r['per_second']:>7.1f}/s  p50 {r['p50_ms']:.1f}  "
                         f"p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f} ms  failures {r['failures'] or 0}  "
                         f"CPU ms/req server {cpu['server']:.2f} db {cpu['database']:.2f} client {cpu['client']:.2f}  "
-                        f"load {r['load_before']:.2f}"
+                        f"load {r['load_before']:.2f}  backends active {r['backends_active']:.1f}, "
+                        f"waiting for a lock {r['backends_waiting_for_a_lock']:.1f}"
                     )
                 # Counted after the load: gunicorn forks its workers while it already answers.
                 processes[name] = len(children(server.process.pid))
@@ -652,7 +718,7 @@ def print_table(report: dict) -> None:
     )
     print(
         f"{'server':<10}{'phase':<9}{'clients':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-        f"{'fail':>6}{'CPU ms/req srv+db':>19}{'load':>7}"
+        f"{'fail':>6}{'CPU ms/req srv+db':>19}{'busy/lock':>11}{'load':>7}"
     )
     for server in report["servers"]:
         for p in server["phases"]:
@@ -660,7 +726,8 @@ def print_table(report: dict) -> None:
             print(
                 f"{server['server'] + ' ' + str(server['worker_processes']) + 'w':<10}{p['phase']:<9}{p['clients']:>8}{p['per_second']:>9.1f}{p['p50_ms']:>9.1f}"
                 f"{p['p95_ms']:>9.1f}{p['p99_ms']:>9.1f}{p['max_ms']:>9.1f}{sum(p['failures'].values()):>6}"
-                f"{cpu['server']:>11.2f}+{cpu['database']:<7.2f}{p['load_before']:>7.2f}"
+                f"{cpu['server']:>11.2f}+{cpu['database']:<7.2f}"
+                f"{p['backends_active']:>6.1f}/{p['backends_waiting_for_a_lock']:<4.1f}{p['load_before']:>7.2f}"
             )
     print(f"audit: {report['audit_verify']}")
 
