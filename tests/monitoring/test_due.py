@@ -206,6 +206,14 @@ def test_age_limits_switch_rows_at_two_years():
     assert items[0].row_key == "child"
 
 
+def test_an_age_limit_is_reached_on_the_clamped_month_end():
+    """Born 31 Aug 2020: 30 months old on 28 Feb 2023 (add_months clamps to the month's end, as every
+    due date does), so RULM (from 30 months, scales.md §2.2) is due at a diagnosis on that day."""
+    patient = PatientDates(birth_date=date(2020, 8, 31), diagnosis=date(2023, 2, 28))
+    items = due_items(rows=[row(instruments=["rulm"])], patient=patient, done={}, today=date(2023, 3, 1))
+    assert [(i.instrument, i.due.isoformat()) for i in items] == [("rulm", "2023-02-28")]
+
+
 def test_rulm_waits_until_30_months():
     # scales.md §2.2: RULM from 30 months. Born 1 Jan 2024 → 30 months on 1 Jul 2026.
     rows = [row(instruments=["rulm"], every="P6M")]

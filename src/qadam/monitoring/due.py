@@ -51,7 +51,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from qadam.regimens.calendar_months import add_months
+from qadam.regimens.calendar_months import add_months, whole_months_between
 
 CONDITIONS: tuple[str, ...] = ("sma", "mg", "stroke", "pain")
 ANCHORS: tuple[str, ...] = ("diagnosis", "treatment_start", "dose", "admission")
@@ -411,8 +411,9 @@ def tolerance_days(previous: date, due: date) -> int:
 
 
 def _age_months(birth: date, day: date) -> int:
-    months = (day.year - birth.year) * 12 + (day.month - birth.month)
-    return months - (1 if day.day < birth.day else 0)
+    """Whole months of age on ``day``, on the same calendar as every due date (``add_months``: a child
+    born on 31 August is 30 months old on 28 February)."""
+    return whole_months_between(birth, day)
 
 
 def due_items(
