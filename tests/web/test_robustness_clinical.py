@@ -369,3 +369,13 @@ def test_the_research_export_refuses_bad_input_without_error_or_change(world, wh
     assert counts() == before
     if who == "manager":
         assert "There is a problem" in response.content.decode()
+
+
+def test_an_option_not_offered_is_named_in_the_answer(world, patient_a, course_a):
+    client = signed_in(world.clinician_a)
+    dose = client.post(reverse("therapy_dose_new", args=[patient_a.registry_id, course_a.pk]), {"given_on": "2025-01-20", "dose": "12", "dose_unit": "mg", "route": "oral"})  # fmt: skip
+    assert "“oral” is not one of the choices for “Route”" in dose.content.decode()
+    worklist = client.get(reverse("worklist"), {"center": "center-b"})
+    assert worklist.status_code == 400 and "“center-b” is not one of your centers." in worklist.content.decode()
+    russian = signed_in(world.clinician_a, "ru").get(reverse("worklist"), {"state": "someday"})
+    assert russian.status_code == 400 and "Select a valid choice" not in russian.content.decode()

@@ -34,6 +34,7 @@ from qadam.core.exceptions import Conflict, Invalid, NotAllowed, NotVisible
 from qadam.monitoring import due, selectors, services
 from qadam.monitoring.models import ANCHOR_LABELS, STATUS_LABELS, TREATMENT_LABELS, Condition, TransitionItem
 from qadam.patients import selectors as patient_selectors
+from qadam.web.choice_messages import NamedChoiceErrors
 from qadam.web.forms import DATE_WIDGET, QadamForm
 from qadam.web.guards import answers_errors
 
@@ -67,7 +68,7 @@ STATE_LABELS = dict(STATE_CHOICES)
 KIND_LABELS = dict(KIND_CHOICES)
 
 
-class WorklistFilterForm(QadamForm):
+class WorklistFilterForm(NamedChoiceErrors, QadamForm):
     """The worklist's filters (GET); every field optional."""
 
     center = forms.ChoiceField(label=gettext_lazy("Center"), required=False)
@@ -98,6 +99,7 @@ class WorklistFilterForm(QadamForm):
     def __init__(self, *args, centers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["center"].choices = [("", _("All my centers"))] + [(c.code, c.name) for c in centers]
+        self.fields["center"].error_messages["invalid_choice"] = _("“%(value)s” is not one of your centers.")
 
     def filters(self) -> selectors.WorklistFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -262,7 +264,7 @@ def _blank(value) -> str:
     return "" if value is None else str(value)
 
 
-class ProtocolRowForm(QadamForm):
+class ProtocolRowForm(NamedChoiceErrors, QadamForm):
     """One row of a protocol as text fields; the service checks the content."""
 
     key = forms.CharField(label=gettext_lazy("Key"), max_length=80)
@@ -317,7 +319,7 @@ class ProtocolRowForm(QadamForm):
         }
 
 
-class ProtocolReasonForm(QadamForm):
+class ProtocolReasonForm(NamedChoiceErrors, QadamForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"),
         max_length=2000,

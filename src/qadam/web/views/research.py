@@ -23,6 +23,7 @@ from qadam.centers.models import Center
 from qadam.core.exceptions import Invalid
 from qadam.interop.research.services import ensure_research_exporter, research_export, zip_export
 from qadam.web.assessment_form import scales_language
+from qadam.web.choice_messages import NamedChoiceErrors
 from qadam.web.forms import QadamForm, attach_errors
 from qadam.web.guards import answers_errors
 
@@ -30,7 +31,7 @@ INVALID = 400
 FORMATS = {"both": ("csv", "parquet"), "csv": ("csv",), "parquet": ("parquet",)}
 
 
-class ResearchExportForm(QadamForm):
+class ResearchExportForm(NamedChoiceErrors, QadamForm):
     instruments = forms.MultipleChoiceField(
         label=_("Instruments"),
         help_text=_("Leave all unticked to export every instrument."),

@@ -35,6 +35,7 @@ from qadam.therapy.models import (
     Vaccine,
     drug_name,
 )
+from qadam.web.choice_messages import NamedChoiceErrors, name_the_choice_errors
 from qadam.web.forms import QadamForm, attach_errors, date_field, note_field
 from qadam.web.guards import answers_errors
 
@@ -64,7 +65,7 @@ def _drug_choices() -> list:
     return [("", _("Choose a therapy"))] + [(CONDITION_LABELS[c], groups[c]) for c in CONDITION_LABELS if c in groups]
 
 
-class CourseForm(QadamForm):
+class CourseForm(NamedChoiceErrors, QadamForm):
     drug = forms.ChoiceField(
         label=gettext_lazy("Therapy"),
         error_messages={
@@ -111,7 +112,7 @@ class CourseForm(QadamForm):
         )
 
 
-class StopForm(QadamForm):
+class StopForm(NamedChoiceErrors, QadamForm):
     stopped_on = date_field(
         gettext_lazy("Stop date"),
         gettext_lazy("Enter the stop date as a real date."),
@@ -199,6 +200,7 @@ class AdministrationForm(QadamForm):
             self.fields[f"muscle_{i}"] = forms.CharField(label=_("Muscle, row %(row)s") % {"row": i + 1}, required=False, max_length=100, widget=forms.TextInput(attrs={"class": "q-input q-input--w20"}))  # fmt: skip
             self.fields[f"side_{i}"] = forms.ChoiceField(label=_("Side, row %(row)s") % {"row": i + 1}, choices=SIDE_CHOICES, required=False, widget=forms.Select(attrs={"class": "q-select"}))  # fmt: skip
             self.fields[f"units_{i}"] = forms.CharField(label=_("Units, row %(row)s") % {"row": i + 1}, required=False, max_length=20, widget=forms.TextInput(attrs={"class": "q-input q-input--w4", "inputmode": "decimal"}))  # fmt: skip
+        name_the_choice_errors(self)
 
     def service_arguments(self) -> dict:
         """The cleaned values as ``services.administration_record`` takes them (blank numbers: None)."""
@@ -229,7 +231,7 @@ class AdministrationForm(QadamForm):
         return {}
 
 
-class AdverseEventForm(QadamForm):
+class AdverseEventForm(NamedChoiceErrors, QadamForm):
     onset_on = date_field(
         gettext_lazy("Onset date"),
         gettext_lazy("Enter the onset date as a real date."),
@@ -255,7 +257,7 @@ class AdverseEventForm(QadamForm):
         ]
 
 
-class VaccinationForm(QadamForm):
+class VaccinationForm(NamedChoiceErrors, QadamForm):
     vaccine = forms.ChoiceField(label=gettext_lazy("Vaccine"), choices=Vaccine.choices, widget=forms.RadioSelect, error_messages={"required": gettext_lazy("Choose the vaccine.")})  # fmt: skip
     given_on = date_field(
         gettext_lazy("Date given"),
@@ -265,7 +267,7 @@ class VaccinationForm(QadamForm):
     note = note_field()
 
 
-class WeightForm(QadamForm):
+class WeightForm(NamedChoiceErrors, QadamForm):
     measured_on = date_field(
         gettext_lazy("Date measured"),
         gettext_lazy("Enter the date as a real date."),
