@@ -44,6 +44,7 @@ def test_filters_and_pages(world, overdue_patient):
         ("horizon=-3", "horizon"),
         ("horizon=9999", "horizon"),
         ("page_size=0", "page_size"),
+        ("sort=shoe-size", "sort"),
     ],
 )
 def test_bad_filters_are_problems(world, query, field):
@@ -59,3 +60,9 @@ def test_a_center_not_yours(world, other_center_patient):
 def test_signed_out_and_session(world, overdue_patient, client):
     assert_problem(client.get(URL), 401, "not_authenticated")
     assert session_client(world.clinician_a).get(URL).status_code == 200
+
+
+def test_sorted_by_patient(world, overdue_patient):
+    body = token_client(world.clinician_a).get(f"{URL}?sort=patient").json()
+    ids = [item["registry_id"] for item in body["items"]]
+    assert ids == sorted(ids) and overdue_patient.registry_id in ids

@@ -212,3 +212,19 @@ class TestWeb:
         section = body[body.index('data-testid="monitoring"') :]
         assert "Botulinum" in section or "botulinum" in section
         assert " – …</td>" in section and " – </td>" not in section
+
+
+def test_the_worklist_sorts_by_due_date_patient_or_center(world, overdue_patient, today):
+    second = sma_patient(world.clinician_a, world.center_a, birth_date=datetime.date(2011, 2, 2), diagnosed_on=today - datetime.timedelta(days=30))  # fmt: skip
+
+    def order(sort):
+        return selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(sort=sort)).items
+
+    urgent = order("")
+    assert [i.state for i in urgent] == sorted((i.state for i in urgent), key=lambda s: s != "overdue")
+    assert [i.due for i in order("due")] == sorted(i.due for i in urgent)
+    assert [i.registry_id for i in order("patient")] == sorted(i.registry_id for i in urgent)
+    assert {i.registry_id for i in urgent} == {overdue_patient.registry_id, second.registry_id}
+    page = signed_in(world.clinician_a).get("/worklist/?sort=patient")
+    assert page.status_code == 200 and 'name="sort"' in page.content.decode()
+    assert signed_in(world.clinician_a).get("/worklist/?sort=shoe-size").status_code == 400

@@ -480,6 +480,18 @@ def _sort_key(item: WorkItem) -> tuple:
     return (0 if item.state == due.OVERDUE else 1, item.due, item.registry_id, item.kind, item.code)
 
 
+SORT_URGENCY = ""  # overdue first, then by due date
+SORT_DUE = "due"
+SORT_PATIENT = "patient"
+SORT_CENTER = "center"
+SORT_KEYS = {
+    SORT_URGENCY: _sort_key,
+    SORT_DUE: lambda item: (item.due, _sort_key(item)),
+    SORT_PATIENT: lambda item: (item.registry_id, _sort_key(item)),
+    SORT_CENTER: lambda item: (item.center_name, _sort_key(item)),
+}
+
+
 @dataclass
 class PatientMonitoring:
     """What the patient page shows under "Due and overdue"."""
@@ -523,6 +535,7 @@ class WorklistFilters:
     state: str = ""
     horizon_days: int = due.DEFAULT_HORIZON_DAYS
     transition_months: int | None = None
+    sort: str = SORT_URGENCY  # a key of SORT_KEYS
 
 
 @dataclass
@@ -534,7 +547,8 @@ class Worklist:
 
 
 def worklist(*, viewer: Any, today: datetime.date, filters: WorklistFilters = WorklistFilters()) -> Worklist:
-    """Overdue and upcoming items of the patients of the viewer's centers, overdue first.
+    """Overdue and upcoming items of the patients of the viewer's centers, overdue first (or in the
+    order ``filters.sort`` names: by due date, patient or center).
 
     ``filters.center`` must be one of the viewer's centers (``NotVisible`` otherwise). Bounded
     queries: see the module docstring.
@@ -563,7 +577,7 @@ def worklist(*, viewer: Any, today: datetime.date, filters: WorklistFilters = Wo
             if filters.state and item.state != filters.state:
                 continue
             items.append(item)
-    items.sort(key=_sort_key)
+    items.sort(key=SORT_KEYS.get(filters.sort, _sort_key))
     return Worklist(items=items, centers=centers, today=today, filters=filters)
 
 

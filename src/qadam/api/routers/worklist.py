@@ -37,6 +37,9 @@ class WorklistQuery(Schema):
     transition_months: int | None = Field(
         None, ge=0, le=60, description="Patients turning 18 within this many months (default: the registry setting)"
     )
+    sort: Literal["", "due", "patient", "center"] = Field(
+        "", description="Order: overdue first (default), by due date, by registry id or by center name"
+    )
 
 
 class WorkItemOut(Schema):
@@ -76,6 +79,7 @@ def get_worklist(request, filters: WorklistQuery = Query(...), paging: PageQuery
             state=filters.state,
             horizon_days=filters.horizon,
             transition_months=filters.transition_months,
+            sort=filters.sort,
         ),
     )
     return paginate(request, result.items, paging, lambda rows: [row.as_dict() for row in rows])

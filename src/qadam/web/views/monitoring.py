@@ -96,6 +96,17 @@ class WorklistFilterForm(NamedChoiceErrors, QadamForm):
         widget=forms.NumberInput(attrs={"class": "q-input q-input--w4"}),
     )
 
+    sort = forms.ChoiceField(
+        label=gettext_lazy("Order"),
+        required=False,
+        choices=[
+            (selectors.SORT_URGENCY, gettext_lazy("Overdue first")),
+            (selectors.SORT_DUE, gettext_lazy("Due date")),
+            (selectors.SORT_PATIENT, gettext_lazy("Patient")),
+            (selectors.SORT_CENTER, gettext_lazy("Center")),
+        ],
+    )
+
     def __init__(self, *args, centers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["center"].choices = [("", _("All my centers"))] + [(c.code, c.name) for c in centers]
@@ -111,6 +122,7 @@ class WorklistFilterForm(NamedChoiceErrors, QadamForm):
             state=data.get("state") or "",
             horizon_days=due.DEFAULT_HORIZON_DAYS if horizon is None else horizon,
             transition_months=data.get("transition_months"),
+            sort=data.get("sort") or selectors.SORT_URGENCY,
         )
 
 
