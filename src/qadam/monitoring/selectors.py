@@ -391,12 +391,7 @@ def _items_for(
     horizon_days: int,
     months: int,
 ) -> list[WorkItem]:
-    from qadam.therapy.schedules import due_doses
-
-    _ = gettext
-    lang = _lang()
-    labels: dict[str, str] = {}
-
+    """Everything due for one patient: protocol assessments, therapy doses and the transition."""
     patient = data.patient
     common = {
         "patient_id": patient.pk,
@@ -404,22 +399,32 @@ def _items_for(
         "center_code": patient.center.code,
         "center_name": patient.center.name,
     }
-    items: list[WorkItem] = []
-    limit = today + datetime.timedelta(days=horizon_days)
+    items = _assessment_items(data, rows_in_force, today, horizon_days, common)
+    items += _dose_items(data, today, today + datetime.timedelta(days=horizon_days), common)
+    transition = _transition_item(data, today, months, common)
+    return items + ([transition] if transition else [])
+
+
+def _assessment_items(data: _PatientData, rows_in_force: dict, today: datetime.date, horizon_days: int, common: dict) -> list[WorkItem]:  # fmt: skip
+    """The assessments due under the protocol in force for each of the patient's conditions
+    (the center's own version, else the registry default)."""
+    labels: dict[str, str] = {}
+    items = []
     for condition in data.diagnoses:
-        rows = rows_in_force.get((patient.center_id, condition)) or rows_in_force.get((None, condition)) or []
+        rows = rows_in_force.get((data.patient.center_id, condition)) or rows_in_force.get((None, condition)) or []
         dates = patient_dates(data, condition, today)
         for item in due.due_items(
             rows=rows, patient=dates, done=data.done, today=today, horizon_days=horizon_days, condition=condition
         ):
+            if item.instrument not in labels:
+                labels[item.instrument] = _instrument_label(item.instrument)
             items.append(
                 WorkItem(
                     **common,
                     condition=condition,
                     kind=KIND_ASSESSMENT,
                     code=item.instrument,
-                    label=labels.get(item.instrument)
-                    or labels.setdefault(item.instrument, _instrument_label(item.instrument)),
+                    label=labels[item.instrument],
                     due=item.due,
                     window_start=item.window_start,
                     window_end=item.window_end,
@@ -430,10 +435,20 @@ def _items_for(
                     missed=item.missed,
                 )
             )
+    return items
+
+
+def _dose_items(data: _PatientData, today: datetime.date, limit: datetime.date, common: dict) -> list[WorkItem]:
+    """The doses due by the therapy schedules (``qadam.therapy.schedules.due_doses``, each with its
+    label rule) of the courses still running, overdue ones and those due by ``limit``."""
+    from qadam.therapy.schedules import due_doses
+
+    lang = _lang()
+    items = []
     for course in data.courses:
-        mapped = treatment_of(course.drug)
         if course.stopped_on is not None and course.stopped_on <= today:
             continue
+        mapped = treatment_of(course.drug)
         for dose in due_doses(course, list(course.administrations.all()), today):
             if not dose.overdue and dose.due > limit:
                 continue
@@ -453,27 +468,30 @@ def _items_for(
                     source=dose.rule.source,
                 )
             )
-    transition = transition_status(data, today, months)
-    if transition is not None and not transition.complete:
-        birthday = transition.eighteenth_birthday
-        items.append(
-            WorkItem(
-                **common,
-                condition=next(iter(sorted(data.diagnoses)), ""),
-                kind=KIND_TRANSITION,
-                code="transition",
-                label=_("Transition to adult care"),
-                due=birthday,
-                window_start=add_months(birthday, -months),
-                window_end=birthday,
-                state=due.OVERDUE if birthday < today else due.UPCOMING,
-                rule="transition_at_18",
-                fixed_text=_("%(done)s of %(total)s handover items done")
-                % {"done": transition.done_count, "total": len(transition.steps)},
-                source=_("Qadam registry design [RD]"),
-            )
-        )
     return items
+
+
+def _transition_item(data: _PatientData, today: datetime.date, months: int, common: dict) -> WorkItem | None:
+    """The handover to adult care of a patient turning 18 within ``months`` [RD], until every item is done."""
+    transition = transition_status(data, today, months)
+    if transition is None or transition.complete:
+        return None
+    birthday = transition.eighteenth_birthday
+    return WorkItem(
+        **common,
+        condition=next(iter(sorted(data.diagnoses)), ""),
+        kind=KIND_TRANSITION,
+        code="transition",
+        label=gettext("Transition to adult care"),
+        due=birthday,
+        window_start=add_months(birthday, -months),
+        window_end=birthday,
+        state=due.OVERDUE if birthday < today else due.UPCOMING,
+        rule="transition_at_18",
+        fixed_text=gettext("%(done)s of %(total)s handover items done")
+        % {"done": transition.done_count, "total": len(transition.steps)},
+        source=gettext("Qadam registry design [RD]"),
+    )
 
 
 def _sort_key(item: WorkItem) -> tuple:
