@@ -135,6 +135,33 @@ def _decimal(value: Any, field: str, *, required: bool = False, minimum: Decimal
     return number, []
 
 
+def _cycle_problems(cycle_number: Any) -> list[Message]:
+    """An FcRn cycle number is a whole number from 1 (to 1000); None lets the gaps decide."""
+    if cycle_number is None:
+        return []
+    if isinstance(cycle_number, int) and not isinstance(cycle_number, bool) and 1 <= cycle_number <= 1000:
+        return []
+    return [Message("number_invalid", _("Enter a whole number from 1. Got “%(value)s” instead."), {"value": cycle_number})]  # fmt: skip
+
+
+def _administration_changes(administration: Administration, findings: list) -> dict[str, list]:
+    """The audit entry's changes of a new dose: what was given, and the findings acknowledged."""
+    dose = administration.dose
+    changes: dict[str, list] = {
+        "given_on": [None, administration.given_on],
+        "dose": [None, str(dose) if dose is not None else None],
+        "dose_unit": [None, administration.dose_unit],
+        "route": [None, administration.route],
+    }
+    if administration.weight_kg is not None:
+        changes["weight_kg"] = [None, str(administration.weight_kg)]
+    if administration.procedure:
+        changes["procedure"] = [None, administration.procedure]
+    if findings:
+        changes["findings"] = [None, [f"{f.severity}:{f.code}" for f in findings]]
+    return changes
+
+
 def _unit_problems(dose: Decimal | None, unit: str) -> list[Message]:
     """A dose is a number with its unit: 12 alone could be mg or mg/kg."""
     if dose is not None and not (unit or "").strip():
@@ -370,22 +397,21 @@ def administration_record(
     if course.drug in schedules.BOTULINUM and dose_value is None and not procedure_problems:
         dose_value = Decimal(str(schedules.botulinum_units_of(procedure_value)))
         dose_unit = dose_unit or "U"
-    errors = {
-        "given_on": _not_before_course(given_on, course),
-        "dose": dose_problems,
-        "dose_unit": _unit_problems(dose_value, dose_unit),
-        "route": _route_problems(course, route),
-        "weight_kg": weight_problems,
-        "visit": _visit_problems(visit, patient, given_on),
-        "procedure": procedure_problems,
-        "note": text_problems(note),
-        "lot": text_problems(lot, max_length=64),
-        "cycle_number": []
-        if cycle_number is None or (isinstance(cycle_number, int) and not isinstance(cycle_number, bool) and 1 <= cycle_number <= 1000)
-        else [Message("number_invalid", _("Enter a whole number from 1. Got “%(value)s” instead."), {"value": cycle_number})],
-        "override_reason": text_problems(override_reason),
-    }  # fmt: skip
-    raise_if_any(errors)
+    raise_if_any(
+        {
+            "given_on": _not_before_course(given_on, course),
+            "dose": dose_problems,
+            "dose_unit": _unit_problems(dose_value, dose_unit),
+            "route": _route_problems(course, route),
+            "weight_kg": weight_problems,
+            "visit": _visit_problems(visit, patient, given_on),
+            "procedure": procedure_problems,
+            "note": text_problems(note),
+            "lot": text_problems(lot, max_length=64),
+            "cycle_number": _cycle_problems(cycle_number),
+            "override_reason": text_problems(override_reason),
+        }
+    )
     with transaction.atomic():
         patient = claim_patient(by, patient)
         locked = TherapyCourse.objects.select_for_update().get(pk=course.pk)
@@ -419,25 +445,13 @@ def administration_record(
         _refuse_unsafe(findings, acknowledge_warnings)
         administration.findings = [f.as_dict() for f in findings]
         administration.save()
-        changes = {
-            "given_on": [None, given_on],
-            "dose": [None, str(dose_value) if dose_value is not None else None],
-            "dose_unit": [None, dose_unit],
-            "route": [None, route],
-        }
-        if weight_value is not None:
-            changes["weight_kg"] = [None, str(weight_value)]
-        if procedure_value:
-            changes["procedure"] = [None, procedure_value]
-        if findings:
-            changes["findings"] = [None, [f"{f.severity}:{f.code}" for f in findings]]
         audit_record(
             actor=by,
             action=Action.CREATE,
             obj=administration,
             patient=patient,
-            changes=changes,
-            reason=override_reason.strip(),
+            changes=_administration_changes(administration, findings),
+            reason=administration.override_reason,
         )
     return administration
 
