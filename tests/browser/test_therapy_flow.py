@@ -10,11 +10,9 @@ from playwright.sync_api import expect
 
 from qadam.therapy import services
 from qadam.therapy.models import Administration
-from tests.browser.conftest import chromium, page, screenshot_dir
 from tests.browser.test_assessment_flow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-__all__ = ["chromium", "page", "screenshot_dir"]
 
 D = datetime.date
 # Nusinersen, EU SmPC: loading days 0, 14, 28, 63 (6 Jan – 10 Mar 2025), then every 4 months.
