@@ -178,6 +178,18 @@ class TestWeb:
         export = AuditEntry.objects.order_by("-seq").first()
         assert AuditEntry.objects.count() == before + 1 and export.action == "export"
 
+    def test_csv_cells_never_start_a_formula(self, world, overdue_patient):
+        from qadam.monitoring import services
+        from qadam.monitoring.defaults import default_protocols
+
+        rows = default_protocols()["sma"].rows_as_data()
+        rows = [{**row, "source": '=HYPERLINK("http://evil.example","Click")'} for row in rows]
+        services.protocol_save(by=world.coordinator_a, center=world.center_a, condition="sma", rows=rows, reason="Local", expected_number=None)  # fmt: skip
+        raw = signed_in(world.clinician_a).get("/worklist.csv?kind=assessment").content
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        sources = {row[rows[0].index("Source")] for row in rows[1:]}
+        assert sources == {'\'=HYPERLINK("http://evil.example","Click")'}
+
     def test_csv_in_russian_and_kazakh(self, world, overdue_patient):
         client = signed_in(world.clinician_a)
         client.cookies["django_language"] = "ru"

@@ -188,7 +188,7 @@ def worklist_csv(request):
     for item in result.items:
         values = item.as_dict()
         values["state"] = str(STATE_LABELS.get(item.state, item.state))
-        writer.writerow(["" if values[name] is None else values[name] for name, _label in CSV_COLUMNS])
+        writer.writerow([_csv_cell(values[name]) for name, _label in CSV_COLUMNS])
     filters = result.filters
     audit_record(
         actor=request.user,
@@ -203,6 +203,19 @@ def worklist_csv(request):
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="worklist-{result.today.isoformat()}.csv"'
     return response
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> object:
+    """A CSV cell that a spreadsheet shows as text: a protocol's note or source written by a center
+    could start with "=" and run as a formula in Excel (OWASP, "CSV injection"), so it gets a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 # --- protocols ----------------------------------------------------------------------------------------
