@@ -212,3 +212,15 @@ def test_a_registry_manager_of_another_center_reads_no_free_text(world, patient_
         assert answer.status_code == 200 and "Secretname" not in answer.content.decode()
     course.refresh_from_db()
     assert course.indication == "Referred by Dr Secretname"  # blanked for reading, never saved
+
+
+def test_an_adverse_event_can_be_recorded_after_the_course_stopped(world, patient_a, course):
+    """Late adverse events (onasemnogene: liver injury weeks after the infusion) belong to the course."""
+    services.course_stop(by=world.clinician_a, course=course, stopped_on=D(2025, 2, 1), reason="other", expected_version=course.row_version)  # fmt: skip
+    client = signed_in(world.clinician_a)
+    link = url("therapy_adverse_event_new", patient_a, course.pk)
+    assert link in client.get(url("patient_detail", patient_a)).content.decode()
+    assert link in client.get(url("therapy_course_detail", patient_a, course.pk)).content.decode()
+    late = {"onset_on": "2025-03-01", "description": "Raised transaminases", "severity": "moderate", "outcome": "recovering"}  # fmt: skip
+    assert client.post(link, late).status_code == 302
+    assert course.adverse_events.get().onset_on == D(2025, 3, 1)
