@@ -271,3 +271,10 @@ def test_a_center_returns_to_the_default(world):
         v.number
         for v in selectors.protocol_view(viewer=world.clinician_a, center=world.center_a, condition="pain").history
     ] == [2, 1]
+
+
+def test_protocol_tables_have_captions(world):
+    client = signed_in(world.clinician_a)
+    for path in ("/protocols/", "/protocols/center-a/sma/"):
+        page = client.get(path).content.decode()
+        assert page.count("<table") == page.count("<caption"), path
