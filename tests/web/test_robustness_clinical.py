@@ -288,54 +288,11 @@ PROTOCOL_POSTS = [
     {"rows-TOTAL_FORMS": "abc", "rows-INITIAL_FORMS": "0", "reason": "x"},
     {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "reason": "x", "expected_number": HUGE},
     {"rows-TOTAL_FORMS": "100000", "rows-INITIAL_FORMS": "0", "reason": "x"},
-    {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "reason": "",
-        "rows-0-key": "k",
-        "rows-0-instruments": "hfmse",
-        "rows-0-anchor": "diagnosis",
-        "rows-0-offsets": "P0D",
-    },  # fmt: skip
-    {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "reason": "r",
-        "rows-0-key": "k",
-        "rows-0-instruments": "nope",
-        "rows-0-anchor": "diagnosis",
-        "rows-0-offsets": "P0D",
-    },  # fmt: skip
-    {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "reason": "r",
-        "rows-0-key": "k",
-        "rows-0-instruments": "hfmse",
-        "rows-0-anchor": "diagnosis",
-        "rows-0-offsets": "P-5D, soon",
-        "rows-0-every": "P0D",
-    },  # fmt: skip
-    {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "reason": "r",
-        "rows-0-key": "k",
-        "rows-0-instruments": "hfmse",
-        "rows-0-anchor": "diagnosis",
-        "rows-0-offsets": "P0D",
-        "rows-0-tolerance_days": HUGE,
-        "rows-0-min_age_months": "-5",
-    },  # fmt: skip
-    {
-        "rows-TOTAL_FORMS": "1",
-        "rows-INITIAL_FORMS": "0",
-        "reason": "r",
-        "rows-0-key": "k",
-        "rows-0-instruments": "hfmse",
-        "rows-0-anchor": "diagnosis",
-        "rows-0-offsets": "P999999999M",
-    },  # fmt: skip
+    {**ONE_ROW, "reason": "", "rows-0-offsets": "P0D"},
+    {**ONE_ROW, "rows-0-instruments": "nope", "rows-0-offsets": "P0D"},
+    {**ONE_ROW, "rows-0-offsets": "P-5D, soon", "rows-0-every": "P0D"},
+    {**ONE_ROW, "rows-0-offsets": "P0D", "rows-0-tolerance_days": HUGE, "rows-0-min_age_months": "-5"},
+    {**ONE_ROW, "rows-0-offsets": "P999999999M"},
     {**ONE_ROW, "rows-0-offsets": "P9999Y"},
     {**ONE_ROW, "rows-0-offsets": "P0D", "rows-0-every": "P9999Y"},
 ]
