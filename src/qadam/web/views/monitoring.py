@@ -462,6 +462,27 @@ class TransitionForm(QadamForm):
             )
 
 
+def _checklist_saved(user, patient, checklist, form) -> bool:
+    """Save every item of the checklist, or none (False, with the refusal put on the item's fields)."""
+    try:
+        with transaction.atomic():
+            for item, _label, _step in checklist.steps:
+                services.transition_step_set(
+                    by=user,
+                    patient=patient,
+                    item=item,
+                    done_on=form.cleaned_data[f"{item}_done_on"],
+                    note=form.cleaned_data[f"{item}_note"],
+                )
+    except Invalid as error:
+        for field_name, messages_ in error.field_messages().items():
+            target = f"{item}_{field_name}" if f"{item}_{field_name}" in form.fields else None
+            for message in messages_:
+                form.add_error(target, message)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @answers_errors
@@ -476,28 +497,10 @@ def transition_edit(request, registry_id: str):
     form = TransitionForm(request.POST if request.method == "POST" else None, steps=checklist.steps)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                with transaction.atomic():  # the whole checklist or nothing
-                    for item, _label, _step in checklist.steps:
-                        services.transition_step_set(
-                            by=request.user,
-                            patient=patient,
-                            item=item,
-                            done_on=form.cleaned_data[f"{item}_done_on"],
-                            note=form.cleaned_data[f"{item}_note"],
-                        )
-            except Invalid as error:
-                for field_name, messages_ in error.field_messages().items():
-                    target = f"{item}_{field_name}" if f"{item}_{field_name}" in form.fields else None
-                    for message in messages_:
-                        form.add_error(target, message)
-                status = INVALID
-            else:
-                messages.success(request, _("Transition checklist saved."))
-                return redirect(f"{reverse('patient_detail', kwargs={'registry_id': patient.registry_id})}#monitoring")
-        else:
-            status = INVALID
+        if form.is_valid() and _checklist_saved(request.user, patient, checklist, form):
+            messages.success(request, _("Transition checklist saved."))
+            return redirect(f"{reverse('patient_detail', kwargs={'registry_id': patient.registry_id})}#monitoring")
+        status = INVALID
     fields = [(label, form[f"{item}_done_on"], form[f"{item}_note"]) for item, label, _step in checklist.steps]
     return render(
         request,
