@@ -404,12 +404,7 @@ def protocol_edit(request, center_code: str, condition: str):
                 return redirect("protocol_detail", center_code=center_code, condition=condition)
         else:
             status = INVALID
-    problems = reason.problems() + [
-        {"anchor": f"id_{form.prefix}-{name}" if name in form.fields else "main", "message": str(message)}
-        for form in rows.forms
-        for name, errors in form.errors.items()
-        for message in errors
-    ]
+    problems = _protocol_problems(reason, rows)
     return render(
         request,
         "qadam/monitoring/protocol_edit.html",
@@ -418,6 +413,16 @@ def protocol_edit(request, center_code: str, condition: str):
         ),
         status=status,
     )
+
+
+def _protocol_problems(reason_form, rows) -> list[dict]:
+    """The error summary of the editor: the reason's problems, then each row's, linked to its field."""
+    return reason_form.problems() + [
+        {"anchor": f"id_{form.prefix}-{name}" if name in form.fields else "main", "message": str(message)}
+        for form in rows.forms
+        for name, errors in form.errors.items()
+        for message in errors
+    ]
 
 
 def _deleted(form) -> bool:
