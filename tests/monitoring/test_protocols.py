@@ -278,3 +278,11 @@ def test_protocol_tables_have_captions(world):
     for path in ("/protocols/", "/protocols/center-a/sma/"):
         page = client.get(path).content.decode()
         assert page.count("<table") == page.count("<caption"), path
+
+
+def test_a_row_problem_in_the_summary_links_to_its_row(world):
+    data = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "reason": "r", "rows-0-key": "k", "rows-0-instruments": "hfmse", "rows-0-anchor": "treatment_start", "rows-0-offsets": "P0D"}  # fmt: skip
+    page = signed_in(world.coordinator_a).post("/protocols/center-a/sma/edit/", data).content.decode()
+    assert 'href="#' in page and 'id="rows-0"' in page
+    summary = page[page.index("q-error-summary") : page.index("</ul>", page.index("q-error-summary"))]
+    assert 'href="#main"' not in summary

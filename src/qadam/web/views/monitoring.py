@@ -418,7 +418,7 @@ def protocol_edit(request, center_code: str, condition: str):
 def _protocol_problems(reason_form, rows) -> list[dict]:
     """The error summary of the editor: the reason's problems, then each row's, linked to its field."""
     return reason_form.problems() + [
-        {"anchor": f"id_{form.prefix}-{name}" if name in form.fields else "main", "message": str(message)}
+        {"anchor": f"id_{form.prefix}-{name}" if name in form.fields else form.prefix, "message": str(message)}
         for form in rows.forms
         for name, errors in form.errors.items()
         for message in errors
