@@ -27,7 +27,7 @@ from qadam.audit.services import audit_record
 from qadam.patients.models import Diagnosis, Patient, PatientIdentity, SmaGenetics, SmaStatus
 from qadam.patients.selectors import age_on, ensure_visible, identity_visible
 
-from . import pdf, selectors
+from . import selectors
 
 REASON = "patient report (PDF)"
 
@@ -80,6 +80,8 @@ def patient_report_pdf(
     """The PDF report of ``patient`` in ``lang`` (default: the active language), audited as an export."""
     lang = _language(lang)
     html = patient_report_html(by=by, patient=patient, lang=lang, today=today)
+    from . import pdf  # WeasyPrint is imported on first use: about 40 MB a web worker need not carry
+
     document = pdf.html_to_pdf(html)
     with transaction.atomic():
         audit_record(

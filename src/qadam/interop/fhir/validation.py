@@ -11,15 +11,23 @@ decide how Questionnaires and their responses are read (status, item type, enabl
 from __future__ import annotations
 
 import re
+from functools import cache
+from types import SimpleNamespace
 from typing import Any
-
-from fhirclient.models.element import Element
-from fhirclient.models.fhirabstractbase import FHIRValidationError
-from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
 from ..errors import InteropError, InteropProblem
 
 _MAX_REPORTED = 5
+
+
+@cache
+def _fhir() -> SimpleNamespace:
+    """fhirclient's R4 models, imported on first use (they add about 20 MB to a process that never validates)."""
+    from fhirclient.models.element import Element
+    from fhirclient.models.fhirabstractbase import FHIRValidationError
+    from fhirclient.models.fhirelementfactory import FHIRElementFactory
+
+    return SimpleNamespace(Element=Element, ValidationError=FHIRValidationError, Factory=FHIRElementFactory)
 
 
 def validate_resource(resource: Any) -> None:
@@ -38,18 +46,18 @@ def validate_resource(resource: Any) -> None:
 
 def _model_errors(resource_type: str, resource: dict[str, Any]) -> list[str]:
     # The factory falls back to a plain Element for names it does not know: ask it for an empty one first.
-    if getattr(type(FHIRElementFactory.instantiate(resource_type, None)), "resource_type", None) != resource_type:
+    if getattr(type(_fhir().Factory.instantiate(resource_type, None)), "resource_type", None) != resource_type:
         return [f"resourceType: '{resource_type}' is not an R4 resource type"]
     try:
-        FHIRElementFactory.instantiate(resource_type, resource)
-    except FHIRValidationError as error:
+        _fhir().Factory.instantiate(resource_type, resource)
+    except _fhir().ValidationError as error:
         return _flatten(error, "")
     return []
 
 
 def _flatten(error: BaseException, path: str) -> list[str]:
     """The leaves of fhirclient's error tree as 'path: message' lines."""
-    if not isinstance(error, FHIRValidationError):
+    if not isinstance(error, _fhir().ValidationError):
         message = _readable(str(error).strip("'\""))
         return [f"{path}: {message}" if path else message]
     here = f"{path}.{error.path}" if path and error.path else (error.path or path)
@@ -87,8 +95,8 @@ def _element_errors(value: Any, path: str) -> list[str]:
         if element is None:  # a primitive array may hold null where an entry has no extension
             continue
         try:
-            Element(element)
-        except FHIRValidationError as error:
+            _fhir().Element(element)
+        except _fhir().ValidationError as error:
             errors.extend(_flatten(error, path))
     return errors
 

@@ -12,25 +12,28 @@ import datetime
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from .columns import Column
 
-ARROW_TYPES = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "date": pa.date32(),
-    "boolean": pa.bool_(),
-}
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 FORMATS = ("csv", "parquet")
 
 
 def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=True) for c in columns])
+    # PyArrow is imported on first use: it adds about 50 MB to every web worker that never exports.
+    import pyarrow as pa
+
+    arrow_types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "date": pa.date32(),
+        "boolean": pa.bool_(),
+    }
+    return pa.schema([pa.field(c.name, arrow_types[c.type], nullable=True) for c in columns])
 
 
 def csv_text(value: Any) -> str:
@@ -72,6 +75,8 @@ class TableWriter:
             self.paths.append(path)
         if "parquet" in formats:
             path = base.with_suffix(".parquet")
+            import pyarrow.parquet as pq
+
             self.schema = arrow_schema(self.columns)
             self._parquet = pq.ParquetWriter(path, self.schema, compression="zstd")
             self.paths.append(path)
@@ -87,6 +92,8 @@ class TableWriter:
 
     def _flush(self) -> None:
         if self._parquet is not None and self._batch:
+            import pyarrow as pa
+
             data = {name: [row.get(name) for row in self._batch] for name in self.names}
             self._parquet.write_batch(pa.RecordBatch.from_pydict(data, schema=self.schema))
         self._batch = []
