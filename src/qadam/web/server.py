@@ -6,6 +6,7 @@ are already chosen by the launcher, so the server only needs an address and a nu
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,5 +59,11 @@ class RegistryServer(BaseApplication):
 def serve(options: ServerOptions) -> None:
     """Serve the registry until interrupted (Ctrl+C or SIGTERM)."""
     from django.core.wsgi import get_wsgi_application
+    from django.urls import get_resolver
 
-    RegistryServer(get_wsgi_application(), options).run()
+    application = get_wsgi_application()
+    get_resolver().check()  # imports every view before the workers fork, so they share those pages
+    # Objects alive now are never collected: the collector would otherwise touch (and copy) them in
+    # every worker, and the memory each worker shares with the master would shrink.
+    gc.freeze()
+    RegistryServer(application, options).run()
