@@ -280,3 +280,23 @@ def test_a_weight_with_more_decimals_than_are_kept_is_refused(world, patient_a):
     assert [m.code for m in caught.value.errors["weight_kg"]] == ["number_too_precise"]
     assert "at most 2 decimal places" in str(caught.value.errors["weight_kg"][0])
     assert not WeightRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "drug,dose,unit",
+    [
+        ("risdiplam", "5", "g"),
+        ("risdiplam", "5", "MG"),
+        ("risdiplam", None, "mg"),
+        ("onasemnogene_abeparvovec_iv", "1.1e14", "vector genomes"),
+        ("onasemnogene_abeparvovec_iv", None, "vg/kg"),
+    ],
+)
+def test_a_weight_checked_dose_needs_its_amount_in_a_unit_the_check_reads(world, patient_a, drug, dose, unit):
+    """Risdiplam and IV onasemnogene doses are checked against the weight: never let one pass unchecked."""
+    course = TherapyCourse.objects.create(patient=patient_a, center=patient_a.center, drug=drug, started_on=D(2025, 1, 6), created_by=world.clinician_a)  # fmt: skip
+    route = "oral" if drug == "risdiplam" else "iv"
+    with pytest.raises(Invalid) as caught:
+        services.administration_record(by=world.clinician_a, course=course, given_on=D(2025, 1, 6), dose=dose, dose_unit=unit, route=route)  # fmt: skip
+    assert [m.code for m in caught.value.errors["dose_unit"]] == ["unit_not_checked"]
+    assert not Administration.objects.exists()

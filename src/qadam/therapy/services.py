@@ -162,8 +162,20 @@ def _administration_changes(administration: Administration, findings: list) -> d
     return changes
 
 
-def _unit_problems(dose: Decimal | None, unit: str) -> list[Message]:
-    """A dose is a number with its unit: 12 alone could be mg or mg/kg."""
+# Doses checked against the patient's weight by the label's rules (qadam.therapy.schedules: risdiplam
+# EU SmPC / US PI dose by age and weight; onasemnogene 1.1 × 10^14 vg/kg, clinical.md §B.1.2–B.1.3):
+# the check reads only these units, so a dose in any other unit, or without an amount, would pass
+# unchecked.
+CHECKED_DOSE_UNITS = {"risdiplam": ("mg", "mg/kg"), "onasemnogene_abeparvovec_iv": ("vg", "vg/kg")}
+
+
+def _unit_problems(dose: Decimal | None, unit: str, drug: str = "") -> list[Message]:
+    """A dose is a number with its unit: 12 alone could be mg or mg/kg. A weight-checked dose needs
+    its amount, in a unit the check reads (``CHECKED_DOSE_UNITS``)."""
+    checked = CHECKED_DOSE_UNITS.get(drug)
+    if checked and (dose is None or unit not in checked):
+        units = ", ".join(checked)
+        return [Message("unit_not_checked", _("Enter the dose in %(units)s: it is checked against the patient's weight. Got “%(value)s”."), {"units": units, "value": f"{dose if dose is not None else ''} {unit}".strip()})]  # fmt: skip
     if dose is not None and not (unit or "").strip():
         return [Message("unit_required", _("Enter the unit of the dose (for example mg or mg/kg)."))]
     return text_problems(unit, max_length=32)
@@ -401,7 +413,7 @@ def administration_record(
         {
             "given_on": _not_before_course(given_on, course),
             "dose": dose_problems,
-            "dose_unit": _unit_problems(dose_value, dose_unit),
+            "dose_unit": _unit_problems(dose_value, dose_unit, course.drug),
             "route": _route_problems(course, route),
             "weight_kg": weight_problems,
             "visit": _visit_problems(visit, patient, given_on),
