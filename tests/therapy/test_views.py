@@ -224,3 +224,19 @@ def test_an_adverse_event_can_be_recorded_after_the_course_stopped(world, patien
     late = {"onset_on": "2025-03-01", "description": "Raised transaminases", "severity": "moderate", "outcome": "recovering"}  # fmt: skip
     assert client.post(link, late).status_code == 302
     assert course.adverse_events.get().onset_on == D(2025, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "value,shown",
+    [
+        (Decimal("100.0000"), "100"),
+        (Decimal("1.1E+14"), "110000000000000"),
+        (12.5, "12.5"),
+        ("100 U", "100 U"),
+        (None, "—"),
+    ],
+)
+def test_quantities_are_written_plainly_and_never_fail(value, shown):
+    from qadam.therapy.labels import quantity
+
+    assert quantity(value) == shown

@@ -7,7 +7,7 @@ The codes are those ``qadam.therapy.services`` accepts (clinical.md §B.1 intrat
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import formats
@@ -55,7 +55,12 @@ def quantity(value: Any) -> str:
     """A dose or weight in the active locale, without trailing zeros or an exponent (100, not 1E+2)."""
     if value is None or value == "":
         return "—"
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # text kept in a procedure's JSON by an import: shown as it is
+        return str(value)
+    if not number.is_finite():
+        return str(value)
     text = format(number.normalize(), "f")
     places = len(text.partition(".")[2])
     return formats.number_format(Decimal(text), decimal_pos=places, use_l10n=True)
