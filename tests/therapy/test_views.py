@@ -240,3 +240,11 @@ def test_quantities_are_written_plainly_and_never_fail(value, shown):
     from qadam.therapy.labels import quantity
 
     assert quantity(value) == shown
+
+
+def test_procedure_details_from_an_import_never_fail(world, patient_a, course):
+    """A procedure's JSON written by an import may hold anything: the course page still shows it."""
+    dose = course.administrations.get()
+    Administration.objects.filter(pk=dose.pk).update(procedure={"approach": ["odd"], "needle_gauge": "22G", "sedation": None})  # fmt: skip
+    page = signed_in(world.clinician_a).get(url("therapy_course_detail", patient_a, course.pk))
+    assert page.status_code == 200 and "22G" in page.content.decode()

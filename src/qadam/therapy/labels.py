@@ -66,6 +66,13 @@ def quantity(value: Any) -> str:
     return formats.number_format(Decimal(text), decimal_pos=places, use_l10n=True)
 
 
+def word(labels: dict, code: Any) -> str:
+    """The words of ``code`` in ``labels``; anything else (an unknown code, a value from an import) as text."""
+    if isinstance(code, str) and code in labels:
+        return str(labels[code])
+    return "" if code is None else str(code)
+
+
 def procedure_items(procedure: Any) -> list[tuple[str, str]]:
     """The intrathecal procedure details as (label, words) pairs, in the order of the form."""
     procedure = procedure if isinstance(procedure, dict) else {}
@@ -74,7 +81,7 @@ def procedure_items(procedure: Any) -> list[tuple[str, str]]:
         value = procedure.get(key)
         if value in (None, ""):
             continue
-        shown = words.get(value, value) if words else quantity(value)
+        shown = word(words, value) if words else quantity(value)
         items.append((str(label), str(shown)))
     return items
 

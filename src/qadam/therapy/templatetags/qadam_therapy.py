@@ -56,7 +56,7 @@ def quantity(value: Any) -> str:
 @register.filter
 def side_label(code: str) -> str:
     """An injection side in words."""
-    return str(labels.SIDES.get(code, code))
+    return labels.word(labels.SIDES, code)
 
 
 @register.filter
