@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from qadam.centers.models import Center
 from qadam.centers.selectors import user_language
+from qadam.core.exceptions import NotAllowed
 
-from .engine import ImportReport, Progress
+from .engine import ImportReport, PlannedAssessment, Progress, Rejection, run_import
 
 STAGES = {"check": "checking", "write": "writing"}
 LISTED = 20
@@ -53,6 +55,53 @@ def import_center(code: str) -> Center:
 
 def language_of(user: Any) -> str:
     return user_language(user) or settings.LANGUAGE_CODE[:2]
+
+
+def import_and_report(
+    *,
+    command: Any,
+    options: dict[str, Any],
+    by: Any,
+    center: Center,
+    source: str,
+    plan: Sequence[PlannedAssessment],
+    rejections: Iterable[Rejection],
+    lang: str,
+    title: str,
+) -> ImportReport:
+    """Run a checked plan through the engine and print the outcome, as every import command does.
+
+    Progress goes to ``command.stderr``, the report to ``command.stdout`` (and to ``--report`` as
+    JSON). ``--dry-run``, ``--skip-invalid`` and ``--sign`` are read from ``options``. Raises
+    ``CommandError`` (exit status 1) when ``by`` may not import at ``center`` or rows were rejected.
+    """
+    try:
+        report = run_import(
+            by=by,
+            center=center,
+            source=source,
+            plan=plan,
+            rejections=rejections,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            lang=lang,
+            progress=progress_printer(command.stderr),
+        )
+    except NotAllowed:
+        raise CommandError(
+            _("The user %(user)s does not enter clinical data at the center %(center)s%(sign)s; nothing was imported.")
+            % {
+                "user": by.get_username(),
+                "center": center.code,
+                "sign": _(" (or does not sign there)") if options["sign"] else "",
+            }
+        ) from None
+    print_report(report, title, command.stdout)
+    if options.get("report"):
+        write_json_report(report, options["report"])
+    if not report.ok:
+        raise CommandError(_("%(count)s rows rejected; nothing was imported.") % {"count": len(report.rejections)})
+    return report
 
 
 def print_report(report: ImportReport, title: str, out: TextIO) -> None:

@@ -18,19 +18,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from qadam.core.exceptions import NotAllowed
-
-from ..imports.console import (
-    import_center,
-    importing_user,
-    language_of,
-    print_report,
-    progress_printer,
-    write_json_report,
-)
-from ..imports.engine import collection_paused, run_import
+from ..imports.console import import_and_report, import_center, importing_user, language_of
+from ..imports.engine import collection_paused
 from .dictionary import RedcapFileError, read_dictionary, read_records
 from .importer import plan_records
 from .mapping import MappingError, load_mapping, review_entries, suggest
@@ -101,32 +91,17 @@ def _import(options: dict[str, Any], command: Any, user: Any, center: Any, lang:
     command.stderr.write(f"{len(records.rows)} rows of {len(dictionary.forms)} forms read; checking.")
     plan, rejections = plan_records(records, dictionary, mapping, sign=options["sign"])
     del records  # the rows are in the plan now; the export's cells need not stay in memory
-    try:
-        report = run_import(
-            by=user,
-            center=center,
-            source=mapping["source"],
-            plan=plan,
-            rejections=rejections,
-            dry_run=options["dry_run"],
-            skip_invalid=options["skip_invalid"],
-            lang=lang,
-            progress=progress_printer(command.stderr),
-        )
-    except NotAllowed:
-        raise CommandError(
-            _("The user %(user)s does not enter clinical data at the center %(center)s%(sign)s; nothing was imported.")
-            % {
-                "user": user.get_username(),
-                "center": center.code,
-                "sign": _(" (or does not sign there)") if options["sign"] else "",
-            }
-        ) from None
-    print_report(report, f"REDCap import {mapping['source']}", command.stdout)
-    if options.get("report"):
-        write_json_report(report, options["report"])
-    if not report.ok:
-        raise CommandError(_("%(count)s rows rejected; nothing was imported.") % {"count": len(report.rejections)})
+    import_and_report(
+        command=command,
+        options=options,
+        by=user,
+        center=center,
+        source=mapping["source"],
+        plan=plan,
+        rejections=rejections,
+        lang=lang,
+        title=f"REDCap import {mapping['source']}",
+    )
 
 
 def _read(reader):
