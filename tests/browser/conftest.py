@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from qadam.core.testing import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -53,3 +55,12 @@ def screenshot_dir(tmp_path) -> Path:
     folder = Path(os.environ.get("QADAM_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a user does, and wait for the page it leads to."""
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

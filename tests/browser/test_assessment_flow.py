@@ -14,6 +14,8 @@ from qadam.centers import services as center_services
 from qadam.core.testing import PASSWORD
 from qadam.patients import services as patient_services
 
+from .conftest import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -71,14 +73,6 @@ def sma_patient(rater):
         signed_hfmse(rater, visit, ones)
     assessment_services.visit_create(by=rater, patient=patient, visit_date=datetime.date(2026, 11, 20), kind="routine")
     return patient
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def choose(page, item: str, code: str) -> None:

@@ -14,6 +14,7 @@ from qadam.core.testing import PASSWORD
 from qadam.patients import services as patient_services
 
 from ..reports.records import HFMSE_RESULTS, add_nusinersen, record_hfmse
+from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -47,14 +48,6 @@ def treated_patient(clinician):
         record_hfmse(clinician, patient, day, total)
     add_nusinersen(clinician, patient)
     return patient
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def test_the_trajectory_chart_and_its_table(page, clinician, treated_patient, screenshot_dir):

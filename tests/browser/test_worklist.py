@@ -16,6 +16,8 @@ from qadam.patients import services as patient_services
 from qadam.regimens.calendar_months import add_months
 from qadam.therapy.models import Administration, TherapyCourse
 
+from .conftest import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -98,14 +100,6 @@ def cohort(coordinator):
         name="Aigul S.",
     )
     return sitter, walker, teen
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def test_filter_the_worklist_to_overdue_and_open_a_patient(page, cohort, screenshot_dir):
