@@ -69,7 +69,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import _support
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -86,39 +87,11 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # --------------------------------------------------------------------------- database and server
 
 
-def admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if parts.scheme not in {"postgres", "postgresql"} or not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(
-            f"Name a PostgreSQL database of its own for the benchmark, e.g. …/qadam_bench_api. Got {url!r}."
-        )
-    # The query string holds Django's connection options (e.g. ``?server_side_binding=true``), not libpq's.
-    return urlunsplit(parts._replace(path="/postgres", query="")), name
-
-
-def create_database(url: str) -> Callable[[], None]:
-    """Create the benchmark's database (refusing one that exists); return the function that drops it."""
-    import psycopg
-
-    admin, name = admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            raise SystemExit(f"The database {name!r} exists already; the benchmark only uses a database it creates.")
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
-
-
 def backend_pids(url: str) -> list[int]:
     """Process ids of the PostgreSQL backends connected to the benchmark's database (this query's excluded)."""
     import psycopg
 
-    admin, name = admin_url(url)
+    admin, name = _support.postgres_names(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         rows = conn.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
@@ -237,11 +210,7 @@ def load_average() -> float:
 def prepare_accounts(url: str, users: int) -> None:
     """(Run in a child process with Django.) A center, clinicians and one token each; prints JSON."""
     os.environ["QADAM_DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadam.config.settings")
-    os.environ.setdefault("QADAM_SECRET_KEY", "benchmark-only-key")
-    import django
-
-    django.setup()
+    _support.setup_django()
     from qadam.api.services import token_create
     from qadam.centers.models import Role
     from qadam.centers.services import center_create, membership_grant, user_create
@@ -514,7 +483,7 @@ class LockSampler(threading.Thread):
     def run(self) -> None:
         import psycopg
 
-        admin, name = admin_url(self.url)
+        admin, name = _support.postgres_names(self.url)
         with psycopg.connect(admin, autocommit=True) as conn:
             while not self.done.wait(0.1):
                 row = conn.execute(
@@ -620,12 +589,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if options.json else print
     configurations = server_configurations(options)
-    drop = create_database(options.database_url)
+    drop = _support.create_postgres_database(options.database_url)[0]
     server = None
     workdir = Path(tempfile.mkdtemp(prefix="qadam-api-load-"))
     try:
         env = server_environment(options.database_url, options.conn_max_age, options.source)
-        say(f"Database {admin_url(options.database_url)[1]}: migrating …")
+        say(f"Database {_support.postgres_names(options.database_url)[1]}: migrating …")
         qadam(env, "migrate", "--noinput")
         prepared = subprocess.run(
             [PYTHON, __file__, "--prepare-accounts", "--database-url", options.database_url],
@@ -698,11 +667,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "audit_verify": verdict[-1] if verdict else "",
         }
-        if options.json:
-            json.dump(report, sys.stdout, indent=2)
-            print()
-        else:
-            print_table(report)
+        _support.print_report(report, as_json=options.json, table=print_table)
         return 0
     finally:
         if server is not None:

@@ -35,9 +35,9 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import _support
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ROOT / "tests" / "interop" / "redcap" / "files"
@@ -46,34 +46,6 @@ MAPPING = FILES / "sma_mg_mapping.json"
 PER_EVENT = 3
 EVENTS = 4
 MG_ADL = ("talking", "chewing", "swallowing", "breathing", "brushing", "chair", "diplopia", "ptosis")
-
-
-def create_database(url: str) -> Callable[[], None]:
-    if not url:
-        folder = tempfile.mkdtemp(prefix="qadam-bulk-")
-        os.environ["QADAM_DATA_DIR"] = folder
-        return lambda: shutil.rmtree(folder, ignore_errors=True)
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(f"Name a database of its own for the benchmark, e.g. …/qadam_bulk_bench. Got {url!r}.")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            raise SystemExit(f"The database {name!r} exists; the benchmark only uses a database it creates itself.")
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["QADAM_DATABASE_URL"] = url
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
 
 
 def records_csv(count: int, seed: int = 7) -> str:
@@ -123,20 +95,6 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def server_cpu_seconds(connection) -> float | None:
-    """CPU time of the PostgreSQL backend serving ``connection`` (same machine: /proc), else None."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def import_once(path: Path, user, center) -> dict:
     from django.db import connection
 
@@ -157,7 +115,7 @@ def import_once(path: Path, user, center) -> dict:
         statements[0] += 1
         return execute(sql, params, many, context)
 
-    server_before = server_cpu_seconds(connection)
+    server_before = _support.backend_cpu_seconds(connection)
     cpu_before = time.process_time()
     # As the command does: the collector paused for reading the files and for the import.
     with collection_paused():
@@ -174,7 +132,7 @@ def import_once(path: Path, user, center) -> dict:
             )
         end = time.perf_counter()
     cpu = time.process_time() - cpu_before
-    server_after = server_cpu_seconds(connection)
+    server_after = _support.backend_cpu_seconds(connection)
     server = None if server_before is None or server_after is None else server_after - server_before
     assert report.ok and not report.rejections, report.rejections[:3]
     checked = marks.get("check", end)
@@ -203,13 +161,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args()
     os.environ.pop("QADAM_DATABASE_URL", None)
-    drop = create_database(options.database_url.strip())
+    drop = _support.create_database(options.database_url.strip(), prefix="qadam-bulk-")[0]
     try:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadam.config.settings")
-        os.environ.setdefault("QADAM_SECRET_KEY", "benchmark-only-key")
-        import django
-
-        django.setup()
+        _support.setup_django()
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db import connection

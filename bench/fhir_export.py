@@ -41,7 +41,8 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import _support
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.scales.examples builds the stored responses
@@ -51,43 +52,9 @@ BATCH = 2000
 INTRATHECAL = {"approach": "interlaminar", "imaging_guidance": "ultrasound", "needle_gauge": 22, "csf_removed_ml": 5}
 
 
-def prepare_database(url: str, keep: bool):
-    """Point Django at the benchmark database; return (cleanup, whether it existed)."""
-    if not url:
-        folder = tempfile.mkdtemp(prefix="qadam-fhir-bench-")
-        os.environ["QADAM_DATA_DIR"] = folder
-        return (lambda: shutil.rmtree(folder, ignore_errors=True)), False
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(f"Name a database of its own for the benchmark, e.g. …/qadam_h4_bench. Got {url!r}.")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        existed = bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
-        if not existed:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["QADAM_DATABASE_URL"] = url
-
-    def drop() -> None:
-        if keep:
-            return
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop, existed
-
-
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadam.config.settings")
     os.environ.setdefault("QADAM_DEBUG", "1")
-    import django
-
-    django.setup()
+    _support.setup_django()
 
 
 def templates() -> dict[str, list]:
@@ -240,27 +207,12 @@ def rss_kib(field: str = "VmRSS") -> int:
     return 0
 
 
-def database_cpu_seconds() -> float | None:
-    """CPU time so far of this connection's PostgreSQL backend (same machine: read from /proc)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(center: str | None, traced: bool) -> dict:
     """One export in this (fresh) process, as the command runs it."""
     import io
 
     from django.core.management import call_command
+    from django.db import connection
 
     from qadam.interop.fhir import export as _export  # noqa: F401 - loaded before the baseline
 
@@ -272,13 +224,13 @@ def measure(center: str | None, traced: bool) -> dict:
 
         tracemalloc.start()
     stdout = io.StringIO()
-    db_before = database_cpu_seconds()
+    db_before = _support.backend_cpu_seconds(connection)
     cpu_before = time.process_time()
     started = time.perf_counter()
     call_command(*args, stdout=stdout, stderr=io.StringIO())
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
-    db_after = database_cpu_seconds()
+    db_after = _support.backend_cpu_seconds(connection)
     db_cpu = None if db_before is None or db_after is None else db_after - db_before
     peak_traced = None
     if traced:
@@ -331,7 +283,9 @@ def main() -> None:
         setup_django()
         print(json.dumps(measure(options.center, options.tracemalloc)))
         return
-    cleanup, existed = prepare_database(options.database_url, options.keep)
+    # An existing PostgreSQL database is reused with its cohort; ``--keep`` keeps the one used.
+    drop, existed = _support.create_database(options.database_url, prefix="qadam-fhir-bench-", reuse=True)
+    cleanup = (lambda: None) if options.keep and options.database_url else drop
     try:
         setup_django()
         from django.core.management import call_command

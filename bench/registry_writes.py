@@ -45,14 +45,13 @@ import multiprocessing
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+import _support
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT = "hfmse"
@@ -65,46 +64,13 @@ _FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # --------------------------------------------------------------------------- database lifecycle
 
 
-def _postgres_admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(f"Name a database of its own for the benchmark, e.g. …/qadam_bench. Got {url!r}.")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
 def create_database() -> Callable[[], None]:
-    """Create the benchmark's database; return the function that removes it."""
-    url = os.environ.get("QADAM_DATABASE_URL", "").strip()
-    if not url:
-        folder = tempfile.mkdtemp(prefix="qadam-bench-")
-        os.environ["QADAM_DATA_DIR"] = folder
-        return lambda: shutil.rmtree(folder, ignore_errors=True)
-    import psycopg
-
-    admin_url, name = _postgres_admin_url(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:
-            raise SystemExit(f"The database {name!r} exists; the benchmark only uses a database it creates itself.")
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return drop
+    """Create the benchmark's database (``QADAM_DATABASE_URL``, else SQLite); return the function that removes it."""
+    return _support.create_database(os.environ.get("QADAM_DATABASE_URL", "").strip(), prefix="qadam-bench-")[0]
 
 
 def setup_django(hasher: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qadam.config.settings")
-    os.environ.setdefault("QADAM_SECRET_KEY", "benchmark-only-key")
-    import django
-
-    django.setup()
+    _support.setup_django()
     if hasher == "md5":
         from django.test.utils import override_settings
 

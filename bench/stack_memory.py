@@ -43,6 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _support  # noqa: E402
 import api_load  # noqa: E402  (the stack is started exactly as the load benchmark starts it)
 
 GOAL_MB = 400
@@ -75,7 +76,7 @@ def postgres_processes(url: str) -> tuple[list[int], list[int], list[int]]:
     """Backends of the benchmark's database, the postmaster with its helpers, and every other backend."""
     import psycopg
 
-    admin, name = api_load.admin_url(url)
+    admin, name = _support.postgres_names(url)
     with psycopg.connect(admin, autocommit=True) as conn:
         rows = conn.execute("SELECT pid, datname, backend_type, pg_backend_pid() FROM pg_stat_activity").fetchall()
     own_query = rows[0][3] if rows else None
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args(argv)
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if options.json else print
-    drop = api_load.create_database(options.database_url)
+    drop = _support.create_postgres_database(options.database_url)[0]
     server = None
     try:
         env = api_load.server_environment(options.database_url, None)
@@ -196,11 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             "just_started": started,
             "at_rest_after_use": rested,
         }
-        if options.json:
-            json.dump(report, sys.stdout, indent=2)
-            print()
-        else:
-            print_table(report)
+        _support.print_report(report, as_json=options.json, table=print_table)
         return 0
     finally:
         if server is not None:
