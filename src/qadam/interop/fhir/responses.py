@@ -67,20 +67,8 @@ def response_for(
     ``Patient/<pseudonym>``; ``authored`` an R4 dateTime. Context values that are mappings (GAS
     weights, contracture lists) have no question and are not written.
     """
-    instrument = instrument_of(instrument)
-    context = dict(context or {})
-    if result is None:
-        result = _score(instrument, responses, context)
-    values = _answer_values(instrument, responses, context, result, base)
-    questionnaire = _questionnaire(instrument.code, base)
-    resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
-    if response_id:
-        resource["id"] = response_id
-    resource.update({"questionnaire": questionnaire["url"], "status": status})
-    if subject:
-        resource["subject"] = {"reference": subject}
-    if authored:
-        resource["authored"] = authored
+    instrument, values, questionnaire = _prepared(instrument, responses, context, result, base, encode=False)
+    resource = _head(questionnaire["url"], response_id=response_id, status=status, subject=subject, authored=authored)
     items = _answered(questionnaire["item"], values)
     if items:
         resource["item"] = items
@@ -103,25 +91,59 @@ def response_json(
     """``response_for`` as compact JSON text, for the bulk export: the same resource (``encounter``
     added after ``subject`` when given), with every answer option's Coding and every question's
     linkId and text encoded once per instrument and reused."""
+    instrument, values, questionnaire = _prepared(instrument, responses, context, result, base, encode=True)
+    head = _head(
+        questionnaire["url"],
+        response_id=response_id,
+        status=status,
+        subject=subject,
+        encounter=encounter,
+        authored=authored,
+    )
+    text = _dump(head)
+    items = _answered_json(instrument.code, base, questionnaire["item"], values)
+    return text[:-1] + ',"item":[' + ",".join(items) + "]}" if items else text
+
+
+def _prepared(
+    instrument: Instrument | str,
+    responses: Mapping[str, Any],
+    context: Mapping[str, Any] | None,
+    result: Result | None,
+    base: str,
+    *,
+    encode: bool,
+) -> tuple[Instrument, dict[str, Any], dict[str, Any]]:
+    """The instrument, every answer by linkId (scored first when ``result`` is None) and our Questionnaire."""
     instrument = instrument_of(instrument)
     context = dict(context or {})
     if result is None:
         result = _score(instrument, responses, context)
-    values = _answer_values(instrument, responses, context, result, base, encode=True)
-    questionnaire = _questionnaire(instrument.code, base)
+    values = _answer_values(instrument, responses, context, result, base, encode=encode)
+    return instrument, values, _questionnaire(instrument.code, base)
+
+
+def _head(
+    questionnaire: str,
+    *,
+    response_id: str | None,
+    status: str,
+    subject: str | None,
+    encounter: str | None = None,
+    authored: str | None,
+) -> dict[str, Any]:
+    """The response's elements before its items, in R4's order; absent ones are left out."""
     head: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     if response_id:
         head["id"] = response_id
-    head.update({"questionnaire": questionnaire["url"], "status": status})
+    head.update({"questionnaire": questionnaire, "status": status})
     if subject:
         head["subject"] = {"reference": subject}
     if encounter:
         head["encounter"] = {"reference": encounter}
     if authored:
         head["authored"] = authored
-    text = _dump(head)
-    items = _answered_json(instrument.code, base, questionnaire["item"], values)
-    return text[:-1] + ',"item":[' + ",".join(items) + "]}" if items else text
+    return head
 
 
 def _answered_json(code: str, base: str, questions: list[dict[str, Any]], values: Mapping[str, str]) -> list[str]:
