@@ -232,42 +232,25 @@ class AssessmentRow:
 
 def questionnaire_response_resource(row: AssessmentRow, *, base: str = DEFAULT_BASE) -> dict[str, Any]:
     """The assessment as a response to our Questionnaire, with Qadam's stored scores stated."""
-    resource = response_for(
-        row.instrument,
-        row.responses,
-        row.context,
-        result=row.result,  # type: ignore[arg-type]  # duck-typed: total and subscores
-        base=base,
-        subject=f"Patient/{row.registry_id}",
-        authored=iso_date(row.assessed_on),
-        status=RESPONSE_STATUS.get(row.status, "completed"),
-        response_id=fhir_id(row.assessment_id),
-    )
-    if row.visit_id is not None:
-        # Keep the R4 element order readable: encounter right after subject.
-        ordered: dict[str, Any] = {}
-        for key, value in resource.items():
-            ordered[key] = value
-            if key == "subject":
-                ordered["encounter"] = {"reference": f"Encounter/{row.visit_id}"}
-        resource = ordered
-    return resource
+    return response_for(row.instrument, row.responses, row.context, **_response_details(row, base))
 
 
 def questionnaire_response_json(row: AssessmentRow, *, base: str = DEFAULT_BASE) -> str:
     """``questionnaire_response_resource`` as compact JSON text (the same resource), for NDJSON."""
-    return response_json(
-        row.instrument,
-        row.responses,
-        row.context,
-        result=row.result,  # type: ignore[arg-type]  # duck-typed: total and subscores
-        base=base,
-        subject=f"Patient/{row.registry_id}",
-        encounter=None if row.visit_id is None else f"Encounter/{row.visit_id}",
-        authored=iso_date(row.assessed_on),
-        status=RESPONSE_STATUS.get(row.status, "completed"),
-        response_id=fhir_id(row.assessment_id),
-    )
+    return response_json(row.instrument, row.responses, row.context, **_response_details(row, base))
+
+
+def _response_details(row: AssessmentRow, base: str) -> dict[str, Any]:
+    """Everything of a stored assessment's response but its answers: scores, references, date, status, id."""
+    return {
+        "result": row.result,  # duck-typed: total and subscores
+        "base": base,
+        "subject": f"Patient/{row.registry_id}",
+        "encounter": None if row.visit_id is None else f"Encounter/{row.visit_id}",
+        "authored": iso_date(row.assessed_on),
+        "status": RESPONSE_STATUS.get(row.status, "completed"),
+        "response_id": fhir_id(row.assessment_id),
+    }
 
 
 def observation_resources(row: AssessmentRow, *, base: str = DEFAULT_BASE) -> list[dict[str, Any]]:

@@ -57,18 +57,27 @@ def response_for(
     result: Result | None = None,
     base: str = DEFAULT_BASE,
     subject: str | None = None,
+    encounter: str | None = None,
     authored: str | None = None,
     status: str = "completed",
     response_id: str | None = None,
 ) -> dict[str, Any]:
     """A QuestionnaireResponse to our Questionnaire holding ``responses``, ``context`` and the scores.
 
-    ``result`` is computed from the responses when not given. ``subject`` is a reference such as
-    ``Patient/<pseudonym>``; ``authored`` an R4 dateTime. Context values that are mappings (GAS
-    weights, contracture lists) have no question and are not written.
+    ``result`` is computed from the responses when not given. ``subject`` and ``encounter`` are
+    references such as ``Patient/<pseudonym>`` and ``Encounter/<id>``; ``authored`` an R4 dateTime.
+    Context values that are mappings (GAS weights, contracture lists) have no question and are not
+    written.
     """
     instrument, values, questionnaire = _prepared(instrument, responses, context, result, base, encode=False)
-    resource = _head(questionnaire["url"], response_id=response_id, status=status, subject=subject, authored=authored)
+    resource = _head(
+        questionnaire["url"],
+        response_id=response_id,
+        status=status,
+        subject=subject,
+        encounter=encounter,
+        authored=authored,
+    )
     items = _answered(questionnaire["item"], values)
     if items:
         resource["item"] = items
@@ -88,9 +97,9 @@ def response_json(
     status: str = "completed",
     response_id: str | None = None,
 ) -> str:
-    """``response_for`` as compact JSON text, for the bulk export: the same resource (``encounter``
-    added after ``subject`` when given), with every answer option's Coding and every question's
-    linkId and text encoded once per instrument and reused."""
+    """``response_for`` as compact JSON text, for the bulk export: the same resource, with every
+    answer option's Coding and every question's linkId and text encoded once per instrument and
+    reused."""
     instrument, values, questionnaire = _prepared(instrument, responses, context, result, base, encode=True)
     head = _head(
         questionnaire["url"],
@@ -129,7 +138,7 @@ def _head(
     response_id: str | None,
     status: str,
     subject: str | None,
-    encounter: str | None = None,
+    encounter: str | None,
     authored: str | None,
 ) -> dict[str, Any]:
     """The response's elements before its items, in R4's order; absent ones are left out."""
