@@ -7,6 +7,7 @@ path); nothing here imports Django or psycopg until it is called.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+ROOT = Path(__file__).resolve().parents[1]
 SYSTEM_DATABASES = {"postgres", "template0", "template1"}
 
 
@@ -105,6 +107,16 @@ def backend_cpu_seconds(connection: Any) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_examples() -> Any:
+    """The shared builder of complete responses (``tests/scales/examples.py``), loaded by path so no
+    test package is needed."""
+    path = ROOT / "tests" / "scales" / "examples.py"
+    spec = importlib.util.spec_from_file_location("qadam_bench_examples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def print_report(report: dict, *, as_json: bool, table: Callable[[dict], None]) -> None:

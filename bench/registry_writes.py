@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.util
 import json
 import multiprocessing
 import os
@@ -49,11 +48,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import _support
 
-ROOT = Path(__file__).resolve().parents[1]
 INSTRUMENT = "hfmse"
 OPERATIONS = ("patient_register", "visit_create", "assessment", "assessment_record")
 QUERY_SAMPLE = 10
@@ -80,14 +77,6 @@ def setup_django(hasher: str) -> None:
 # --------------------------------------------------------------------------- fixtures
 
 
-def _examples():
-    path = ROOT / "tests" / "scales" / "examples.py"
-    spec = importlib.util.spec_from_file_location("qadam_bench_examples", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class Fixture:
     """A center with a clinician, and everything the operations draw from."""
 
@@ -105,7 +94,7 @@ class Fixture:
 
         # A fresh user object, as a request's authentication would load it.
         self.user = get_user_model().objects.get(pk=self.user.pk)
-        examples = _examples()
+        examples = _support.load_examples()
         instrument = scales.get(INSTRUMENT)
         rng = random.Random(hash(tag) & 0xFFFF)
         low, high = examples.full_responses(instrument, min), examples.full_responses(instrument, max)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -27,24 +26,15 @@ import resource
 import sys
 import time
 import tracemalloc
-from pathlib import Path
+
+import _support
 
 from qadam import scales
 
-ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CODES = ("hfmse", "nihss", "gas")
 GOAL = ("hfmse", 50_000)  # issue 2: at least 50,000 HFMSE scorings per second on one core
 MIXED_CASES = 14
 MEMORY_CALLS = 2_000
-
-
-def _examples():
-    """The shared builder of complete responses, loaded by path so no test package is needed."""
-    path = ROOT / "tests" / "scales" / "examples.py"
-    spec = importlib.util.spec_from_file_location("qadam_bench_examples", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build_cases(instrument, examples) -> tuple[list[tuple[dict, dict]], list[str]]:
@@ -212,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cpu = pin_to_one_core(args.cpu)
     load_before = load_average()
-    examples = _examples()
+    examples = _support.load_examples()
     rows, skipped = [], []
     for code in args.codes:
         instrument = scales.INSTRUMENTS.get(code)
