@@ -211,6 +211,18 @@ class TestWeb:
         manager = signed_in(world.manager).get(f"/patients/{overdue_patient.registry_id}/").content.decode()
         assert 'data-testid="monitoring"' in manager and "/transition/" not in manager
 
+    def test_the_patient_page_uses_the_worklist_horizon(self, world, monkeypatch):
+        """The "nothing due" sentence names the worklist's horizon (due.DEFAULT_HORIZON_DAYS), not a fixed 90."""
+        from qadam.monitoring import due
+
+        patient = make_patient(world.clinician_a, world.center_a, birth_date=datetime.date(1990, 1, 1))
+        client = signed_in(world.clinician_a)
+        body = client.get(f"/patients/{patient.registry_id}/").content.decode()
+        assert "Nothing is overdue or due in the next 90 days" in body
+        monkeypatch.setattr(due, "DEFAULT_HORIZON_DAYS", 45)
+        body = client.get(f"/patients/{patient.registry_id}/").content.decode()
+        assert "Nothing is overdue or due in the next 45 days" in body
+
     def test_a_not_before_date_has_an_open_window_on_the_patient_page(self, world, today):
         """The next botulinum session has no end to its window: "from … – …", never a dangling dash."""
         from qadam.therapy import services as therapy_services

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 
 from qadam.core.exceptions import NotVisible
-from qadam.monitoring import selectors
+from qadam.monitoring import due, selectors
 
 register = template.Library()
 
@@ -19,10 +19,19 @@ def patient_due(context: Any, patient: Any) -> dict[str, Any]:
     request = context.get("request")
     viewer = getattr(request, "user", None)
     try:
-        monitoring = selectors.patient_monitoring(viewer=viewer, patient=patient, today=timezone.localdate())
+        monitoring = selectors.patient_monitoring(
+            viewer=viewer, patient=patient, today=timezone.localdate(), horizon_days=due.DEFAULT_HORIZON_DAYS
+        )
     except NotVisible:
         monitoring = None
-    return {"patient": patient, "monitoring": monitoring, "today": timezone.localdate(), "request": request}
+    return {
+        "patient": patient,
+        "monitoring": monitoring,
+        "today": timezone.localdate(),
+        "request": request,
+        # The same horizon as the worklist's default (``due.DEFAULT_HORIZON_DAYS``).
+        "horizon_days": due.DEFAULT_HORIZON_DAYS,
+    }
 
 
 @register.filter
