@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qadam.audit.models import AuditEntry
-from qadam.core.exceptions import Conflict, Invalid, NotAllowed, NotVisible
+from qadam.core.exceptions import Conflict, Invalid, InvalidState, NotAllowed, NotVisible
 from qadam.core.testing import make_user
 from qadam.monitoring import selectors, services
 from qadam.monitoring.defaults import default_protocols
@@ -286,3 +286,76 @@ def test_a_row_problem_in_the_summary_links_to_its_row(world):
     assert 'href="#' in page and 'id="rows-0"' in page
     summary = page[page.index("q-error-summary") : page.index("</ul>", page.index("q-error-summary"))]
     assert 'href="#main"' not in summary
+
+
+class TestReturnToTheDefault:
+    """The "Return to the default protocol" button: a confirmation with a required reason, a new version."""
+
+    def own_version(self, world):
+        return services.protocol_save(
+            by=world.coordinator_a,
+            center=world.center_a,
+            condition="pain",
+            rows=rows_of("pain")[:1],
+            reason="short",
+            expected_number=None,
+        )
+
+    def test_the_button_only_for_editors_of_a_center_with_its_own_version(self, world):
+        lead = signed_in(world.coordinator_a)
+        assert "/protocols/center-a/pain/reset/" not in lead.get("/protocols/center-a/pain/").content.decode()
+        self.own_version(world)
+        assert "/protocols/center-a/pain/reset/" in lead.get("/protocols/center-a/pain/").content.decode()
+        reader = signed_in(world.clinician_a).get("/protocols/center-a/pain/").content.decode()
+        assert "/reset/" not in reader
+        assert "/reset/" not in lead.get("/protocols/default/pain/").content.decode()
+
+    def test_confirm_with_a_reason(self, world):
+        self.own_version(world)
+        lead = signed_in(world.coordinator_a)
+        page = lead.get("/protocols/center-a/pain/reset/")
+        assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+        # No reason: 400, the error summary names it, nothing saved.
+        before = AuditEntry.objects.count()
+        missing = lead.post("/protocols/center-a/pain/reset/", {"reason": "  ", "expected_number": "1"})
+        assert missing.status_code == 400
+        assert "Give the reason for returning to the default protocol." in missing.content.decode()
+        assert ProtocolVersion.objects.filter(center=world.center_a, condition="pain").count() == 1
+        assert AuditEntry.objects.count() == before
+
+        done = lead.post("/protocols/center-a/pain/reset/", {"reason": "Back to the registry", "expected_number": "1"})
+        assert done.status_code == 302 and done["Location"] == "/protocols/center-a/pain/"
+        version = ProtocolVersion.objects.get(center=world.center_a, condition="pain", number=2)
+        assert version.rows == rows_of("pain") and version.reason == "Back to the registry"
+        entry = AuditEntry.objects.order_by("-seq").first()
+        assert entry.action == "update" and entry.object_type == "monitoring.protocolversion"
+        assert entry.changes["returned_to_default"] == [None, 1] and entry.changes["version"] == [1, 2]
+        assert entry.reason == "Back to the registry" and entry.actor_username == "coordinator_a"
+
+        # The same form again (started from version 1): a conflict, nothing saved.
+        again = lead.post("/protocols/center-a/pain/reset/", {"reason": "Again", "expected_number": "1"})
+        assert again.status_code == 409
+        assert ProtocolVersion.objects.filter(center=world.center_a, condition="pain").count() == 2
+
+    def test_refused(self, world):
+        self.own_version(world)
+        data = {"reason": "no", "expected_number": "1"}
+        assert signed_in(world.clinician_a).get("/protocols/center-a/pain/reset/").status_code == 403
+        assert signed_in(world.clinician_a).post("/protocols/center-a/pain/reset/", data).status_code == 403
+        assert signed_in(world.clinician_b).post("/protocols/center-a/pain/reset/", data).status_code == 404
+        assert signed_in(world.outsider).get("/protocols/center-a/pain/reset/").status_code == 404
+        assert signed_in(world.manager).get("/protocols/default/pain/reset/").status_code == 404
+        assert signed_in(world.coordinator_a).get("/protocols/center-a/flu/reset/").status_code == 404
+        assert ProtocolVersion.objects.filter(center=world.center_a, condition="pain").count() == 1
+        # A center that follows the default has nothing to return from.
+        follows = signed_in(world.coordinator_a).post("/protocols/center-a/mg/reset/", data)
+        assert follows.status_code == 409 and "already follows the registry default" in follows.content.decode()
+        with pytest.raises(InvalidState):
+            services.protocol_reset(
+                by=world.coordinator_a, center=world.center_a, condition="mg", reason="x", expected_number=None
+            )
+        with pytest.raises(NotAllowed):
+            services.protocol_reset(
+                by=world.clinician_a, center=world.center_a, condition="pain", reason="x", expected_number=1
+            )
+        assert not ProtocolVersion.objects.filter(center=world.center_a, condition="mg").exists()

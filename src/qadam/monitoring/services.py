@@ -21,7 +21,7 @@ from qadam.audit.models import Action
 from qadam.audit.services import audit_record
 from qadam.centers.models import Center
 from qadam.centers.selectors import can_write_clinical
-from qadam.core.exceptions import Conflict, Invalid, Message, NotAllowed
+from qadam.core.exceptions import Conflict, Invalid, InvalidState, Message, NotAllowed
 from qadam.core.validation import choice_problems, date_problems, raise_if_any, reason_problems, text_problems
 from qadam.patients.models import Patient
 from qadam.patients.selectors import ensure_permitted
@@ -60,6 +60,10 @@ ROW_MESSAGES = {
 }
 
 
+RESET_DEFAULT_MESSAGE = _("The registry default has no default to return to.")
+RESET_FOLLOWS_MESSAGE = _("This center already follows the registry default.")
+
+
 def _row_errors(error: due.ProtocolError) -> Invalid:
     errors: dict[str, list[Message]] = {}
     for index, field_name, code, value in error.problems:
@@ -89,6 +93,7 @@ def protocol_save(
     rows: Sequence[Mapping[str, Any]],
     reason: str,
     expected_number: int | None,
+    extra_changes: Mapping[str, Any] | None = None,
 ) -> ProtocolVersion:
     """Save ``rows`` as the next version of ``center``'s protocol for ``condition`` (``center=None``:
     the registry default).
@@ -139,6 +144,7 @@ def protocol_save(
                     "condition": [None, condition],
                     "version": [current_number, version.number],
                     **_summary(base.rows if base else [], data),
+                    **(extra_changes or {}),
                 },
                 reason=version.reason,
             )
@@ -151,11 +157,31 @@ def protocol_save(
 def protocol_reset(
     *, by: Any, center: Center, condition: str, reason: str, expected_number: int | None
 ) -> ProtocolVersion:
-    """Save the registry default in force as the center's next version (the center's history stays)."""
+    """Save the registry default in force as the center's next version (the center's history stays).
+
+    Only a center with its own versions can return to the default (``InvalidState`` otherwise: it
+    already follows it); the rights, the reason and the edit conflict are those of ``protocol_save``.
+    """
+    if center is None:
+        raise InvalidState("protocol_is_default", RESET_DEFAULT_MESSAGE)
+    ensure_protocol_visible(viewer=by, center=center)
+    if not can_edit_protocol(by, center):
+        raise NotAllowed(params={"center": center.code})
+    if (
+        condition in Condition.values
+        and not ProtocolVersion.objects.filter(center=center, condition=condition).exists()
+    ):
+        raise InvalidState("protocol_follows_default", RESET_FOLLOWS_MESSAGE)
     default = ProtocolVersion.objects.filter(center__isnull=True, condition=condition).order_by("-number").first()
     rows = default.rows if default else []
     return protocol_save(
-        by=by, center=center, condition=condition, rows=rows, reason=reason, expected_number=expected_number
+        by=by,
+        center=center,
+        condition=condition,
+        rows=rows,
+        reason=reason,
+        expected_number=expected_number,
+        extra_changes={"returned_to_default": [None, default.number if default else None]},
     )
 
 

@@ -11,5 +11,6 @@ urlpatterns: list = [
     path("protocols/versions/<record_id:version_id>/", monitoring.protocol_version, name="protocol_version"),
     path("protocols/<slug:center_code>/<slug:condition>/", monitoring.protocol_detail, name="protocol_detail"),
     path("protocols/<slug:center_code>/<slug:condition>/edit/", monitoring.protocol_edit, name="protocol_edit"),
+    path("protocols/<slug:center_code>/<slug:condition>/reset/", monitoring.protocol_reset, name="protocol_reset"),
     path("patients/<registry_id:registry_id>/transition/", monitoring.transition_edit, name="transition_edit"),
 ]

@@ -30,7 +30,7 @@ from qadam.audit.models import Action
 from qadam.audit.services import audit_record
 from qadam.centers.models import Center
 from qadam.centers.selectors import centers_for, is_registry_manager
-from qadam.core.exceptions import Conflict, Invalid, NotAllowed, NotVisible
+from qadam.core.exceptions import Conflict, Invalid, InvalidState, NotAllowed, NotVisible
 from qadam.monitoring import due, selectors, services
 from qadam.monitoring.models import ANCHOR_LABELS, STATUS_LABELS, TREATMENT_LABELS, Condition, TransitionItem
 from qadam.patients import selectors as patient_selectors
@@ -411,6 +411,68 @@ def protocol_edit(request, center_code: str, condition: str):
         _protocol_page(
             view, center_code, rows=rows, reason_form=reason, problems=problems, instruments=sorted(scales.INSTRUMENTS)
         ),
+        status=status,
+    )
+
+
+class ProtocolResetForm(NamedChoiceErrors, QadamForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for returning to the default"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Give the reason for returning to the default protocol.")},
+    )
+    expected_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@answers_errors
+def protocol_reset(request, center_code: str, condition: str):
+    """Confirm, with a reason, that a center returns to the registry default: a new version of the
+    center's protocol holding the default's rows (``services.protocol_reset``)."""
+    center = _center_from(request, center_code)
+    if center is None:
+        raise NotVisible(params={"center": center_code})
+    view = selectors.protocol_view(viewer=request.user, center=center, condition=condition)
+    if not view.can_edit:
+        raise NotAllowed(params={"center": center_code})
+    default = view.default_history[0] if view.default_history else None
+    posted = request.POST if request.method == "POST" else None
+    own_number = None if view.is_default else view.version.number
+    form = ProtocolResetForm(posted, initial={"expected_number": own_number})
+    status = CONFLICT if view.is_default else 200
+    if posted is not None and not view.is_default:
+        if form.is_valid():
+            try:
+                version = services.protocol_reset(
+                    by=request.user,
+                    center=center,
+                    condition=condition,
+                    reason=form.cleaned_data["reason"],
+                    expected_number=form.cleaned_data["expected_number"],
+                )
+            except (Conflict, InvalidState) as error:
+                form.add_error(None, error.message)
+                status = CONFLICT
+            except Invalid as error:
+                for field_name, messages_ in error.field_messages().items():
+                    for message in messages_:
+                        form.add_error("reason" if field_name == "reason" else None, message)
+                status = INVALID
+            else:
+                messages.success(
+                    request,
+                    _("The center returned to the registry default: saved as version %(number)s.")
+                    % {"number": version.number},
+                )
+                return redirect("protocol_detail", center_code=center_code, condition=condition)
+        else:
+            status = INVALID
+    return render(
+        request,
+        "qadam/monitoring/protocol_reset.html",
+        _protocol_page(view, center_code, form=form, default=default, problems=form.problems()),
         status=status,
     )
 
