@@ -20,7 +20,7 @@ from qadam import scales
 from qadam.audit.models import Action
 from qadam.audit.services import audit_record
 from qadam.centers.models import Center
-from qadam.centers.selectors import can_write_clinical
+from qadam.centers.selectors import can_write_clinical, is_registry_manager
 from qadam.core.exceptions import Conflict, Invalid, InvalidState, Message, NotAllowed
 from qadam.core.validation import choice_problems, date_problems, raise_if_any, reason_problems, text_problems
 from qadam.patients.models import Patient
@@ -28,7 +28,7 @@ from qadam.patients.selectors import ensure_permitted
 from qadam.patients.services import claim_patient
 
 from . import due
-from .defaults import DEFAULT_REASON, default_protocols
+from .defaults import DATA_FILE, DEFAULT_REASON, default_protocols
 from .models import Condition, ProtocolVersion, TransitionItem, TransitionStep
 from .selectors import can_edit_protocol, ensure_protocol_visible
 
@@ -104,6 +104,29 @@ def protocol_save(
     ensure_protocol_visible(viewer=by, center=center)
     if not can_edit_protocol(by, center):
         raise NotAllowed(params={"center": center.code if center else "default"})
+    return _version_add(
+        by=by,
+        center=center,
+        condition=condition,
+        rows=rows,
+        reason=reason,
+        expected_number=expected_number,
+        extra_changes=extra_changes,
+    )
+
+
+def _version_add(
+    *,
+    by: Any,
+    center: Center | None,
+    condition: str,
+    rows: Sequence[Mapping[str, Any]],
+    reason: str,
+    expected_number: int | None,
+    extra_changes: Mapping[str, Any] | None = None,
+) -> ProtocolVersion:
+    """Check ``rows`` and add the version, audited (the caller has checked who may save; ``by=None``
+    is the registry itself, e.g. ``qadam protocols refresh-defaults``)."""
     raise_if_any({"condition": choice_problems(condition, Condition), "reason": reason_problems(reason)})
     try:
         parsed = due.parse_rows(condition, rows, scales.INSTRUMENTS)
@@ -185,9 +208,16 @@ def protocol_reset(
     )
 
 
-def protocol_defaults_refresh(*, by: Any, reason: str = DEFAULT_REASON) -> list[ProtocolVersion]:
+def protocol_defaults_refresh(*, by: Any = None, reason: str = DEFAULT_REASON) -> list[ProtocolVersion]:
     """Load the shipped defaults (``data/default_protocols.json``) as new default versions where they
-    differ from the version in force; returns the versions created."""
+    differ from the version in force; returns the versions created (none when nothing changed, so
+    running it again is harmless).
+
+    ``by=None`` is a system change (``qadam protocols refresh-defaults``, run by the operator of the
+    server): the audit entry has no actor and says ``system: true``. A user must be a registry manager.
+    """
+    if by is not None and not is_registry_manager(by):
+        raise NotAllowed(params={"center": "default"})
     created = []
     for condition, protocol in default_protocols().items():
         current = ProtocolVersion.objects.filter(center__isnull=True, condition=condition).order_by("-number").first()
@@ -195,13 +225,14 @@ def protocol_defaults_refresh(*, by: Any, reason: str = DEFAULT_REASON) -> list[
         if current is not None and current.rows == rows:
             continue
         created.append(
-            protocol_save(
+            _version_add(
                 by=by,
                 center=None,
                 condition=condition,
                 rows=rows,
                 reason=reason,
                 expected_number=current.number if current else None,
+                extra_changes={"shipped_defaults": [None, DATA_FILE.name], "system": [None, by is None]},
             )
         )
     return created
