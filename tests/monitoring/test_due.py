@@ -390,3 +390,118 @@ def test_regular_assessments_years_apart_from_today():
     items = due_items(rows=rows, patient=patient, done={"hfmse": assessed}, today=date(2026, 3, 1))
     assert summary(items) == [("hfmse", "2026-01-10", "overdue", "2025-12-27", "2026-01-24")]
     assert items[0].missed == 5
+
+
+class TestAdultsStableOnTheSameTherapy:
+    """clinical.md §A.1.2 note: adults (any status) stable for ≥2 years on the same therapy may use a
+    12-month interval [RD]. Rows carry it as ``stable_every`` (18 years, 2 years by default)."""
+
+    risdiplam = row(
+        key="sitter.risdiplam",
+        status="sitter",
+        treatment="risdiplam",
+        anchor="treatment_start",
+        every="P6M",
+        stable_every="P12M",
+    )
+
+    def adult(self, **fields):
+        # Born 2000: an adult long before; on risdiplam since 1 June 2020 (first dose that day), so
+        # stable from max(1 January 2018, 1 June 2020 + 24 months) = 1 June 2022.
+        base = dict(
+            birth_date=date(2000, 1, 1),
+            diagnosis=date(2015, 3, 1),
+            status="sitter",
+            courses=(Course("risdiplam", date(2020, 6, 1), (date(2020, 6, 1),)),),
+            stable_since=date(2020, 6, 1),
+        )
+        return PatientDates(**{**base, **fields})
+
+    def test_not_flagged_at_six_months(self):
+        done = {"hfmse": [date(2020, 5, 20), date(2024, 3, 1)]}
+        # Assessed 1 March 2024: the row's own 6 months would be due 1 September 2024 (window to
+        # 15 September), overdue on 1 October 2024; the adult-stable 12 months are due 1 March 2025.
+        items = due_items(rows=[self.risdiplam], patient=self.adult(), done=done, today=date(2024, 10, 1))
+        assert items == []
+        plain = row(**{**self.risdiplam.as_dict(), "stable_every": ""})
+        items = due_items(rows=[plain], patient=self.adult(), done=done, today=date(2024, 10, 1))
+        assert summary(items) == [("hfmse", "2024-09-01", "overdue", "2024-08-18", "2024-09-15")]
+        # 1 January 2025: 1 March 2025 (±14 days, rule 1) is within the 90-day horizon.
+        items = due_items(rows=[self.risdiplam], patient=self.adult(), done=done, today=date(2025, 1, 1))
+        assert summary(items) == [("hfmse", "2025-03-01", "upcoming", "2025-02-15", "2025-03-15")]
+        assert (items[0].offset, items[0].stable, items[0].repeat) == ("P12M", True, True)
+
+    def test_not_yet_two_years_on_the_therapy(self):
+        # Risdiplam from 1 June 2023: stable only from 1 June 2025, so 1 March 2024 + 6 months holds.
+        patient = self.adult(
+            courses=(Course("risdiplam", date(2023, 6, 1), (date(2023, 6, 1),)),), stable_since=date(2023, 6, 1)
+        )
+        done = {"hfmse": [date(2023, 5, 20), date(2024, 3, 1)]}
+        items = due_items(rows=[self.risdiplam], patient=patient, done=done, today=date(2024, 10, 1))
+        assert summary(items) == [("hfmse", "2024-09-01", "overdue", "2024-08-18", "2024-09-15")]
+        assert not items[0].stable
+
+    def test_the_longer_interval_starts_at_18(self):
+        # Born 1 May 2007, untreated since diagnosis in 2015: stable from the 18th birthday, 1 May 2025.
+        untreated = row(key="sitter.untreated", status="sitter", every="P6M", stable_every="P12M")
+        patient = PatientDates(
+            birth_date=date(2007, 5, 1), diagnosis=date(2015, 1, 10), status="sitter", stable_since=date(2015, 1, 10)
+        )
+        # Assessed 1 October 2024: 1 April 2025 is before the birthday, so 6 months (±14 days).
+        items = due_items(
+            rows=[untreated], patient=patient, done={"hfmse": [date(2024, 10, 1)]}, today=date(2025, 2, 1)
+        )
+        assert summary(items) == [("hfmse", "2025-04-01", "upcoming", "2025-03-18", "2025-04-15")]
+        assert items[0].offset == "P6M" and not items[0].stable
+        # Assessed 1 April 2025: the next 6 months (1 October 2025) fall after the birthday, so 12
+        # months, 1 April 2026; nothing is due within 90 days of 1 June 2025.
+        done = {"hfmse": [date(2024, 10, 1), date(2025, 4, 1)]}
+        assert due_items(rows=[untreated], patient=patient, done=done, today=date(2025, 6, 1)) == []
+        items = due_items(rows=[untreated], patient=patient, done=done, today=date(2026, 2, 1))
+        assert summary(items) == [("hfmse", "2026-04-01", "upcoming", "2026-03-18", "2026-04-15")]
+        assert items[0].stable
+        # Configurable per row: "adult" from 20 years (240 months), so 1 May 2027.
+        later = row(**{**untreated.as_dict(), "stable_min_age_months": 240})
+        items = due_items(rows=[later], patient=patient, done=done, today=date(2025, 9, 1))
+        assert summary(items) == [("hfmse", "2025-10-01", "upcoming", "2025-09-17", "2025-10-15")]
+
+    def test_unknown_stability_keeps_the_row_interval(self):
+        done = {"hfmse": [date(2020, 5, 20), date(2024, 3, 1)]}
+        items = due_items(
+            rows=[self.risdiplam], patient=self.adult(stable_since=None), done=done, today=date(2024, 10, 1)
+        )
+        assert [i.due.isoformat() for i in items] == ["2024-09-01"]
+
+    def test_rows_are_checked_and_stored_only_when_used(self):
+        good = {"key": "ok", "instruments": ["hfmse"], "anchor": "diagnosis", "offsets": ["P0D"], "every": "P6M"}
+        assert "stable_every" not in parse_rows("sma", [good], scales.INSTRUMENTS)[0].as_dict()
+        stored = parse_rows("sma", [{**good, "stable_every": "P12M"}], scales.INSTRUMENTS)[0].as_dict()
+        assert (stored["stable_every"], stored["stable_min_age_months"], stored["stable_after_months"]) == (
+            "P12M",
+            None,
+            None,
+        )
+        with pytest.raises(ProtocolError) as caught:
+            parse_rows(
+                "sma",
+                [
+                    {**good, "every": "", "stable_every": "P12M"},
+                    {**good, "stable_every": "P0M"},
+                    {**good, "stable_after_months": 24},
+                    {**good, "stable_every": "P12M", "stable_min_age_months": -1},
+                ],
+                scales.INSTRUMENTS,
+            )
+        assert [(i, c) for i, _f, c, _v in caught.value.problems] == [
+            (0, "stable_without_every"),
+            (1, "every_zero"),
+            (2, "stable_every_missing"),
+            (3, "age_invalid"),
+        ]
+
+    def test_the_default_sma_rows_carry_it(self):
+        sma = {r.key: r for r in default_protocols()["sma"].rows}
+        assert str(sma["sma.sitter.risdiplam.motor"].stable_every) == "P12M"
+        assert sma["sma.sitter.risdiplam.motor"].stable_months == 24
+        assert sma["sma.sitter.risdiplam.motor"].stable_age_months == 216
+        assert sma["sma.walker.untreated.motor.child"].stable_every is None  # ends at 18 years

@@ -359,3 +359,24 @@ class TestReturnToTheDefault:
                 by=world.clinician_a, center=world.center_a, condition="pain", reason="x", expected_number=1
             )
         assert not ProtocolVersion.objects.filter(center=world.center_a, condition="mg").exists()
+
+
+def test_the_adult_stable_interval_is_shown_and_edited(world):
+    """clinical.md §A.1.2 note, as the rows' ``stable_every``: shown on the page, kept by the editor."""
+    lead = signed_in(world.coordinator_a)
+    page = lead.get("/protocols/center-a/sma/").content.decode()
+    assert "P12M for adults (≥ 216 months) stable for 24 months on the same therapy" in page
+    form = lead.get("/protocols/center-a/sma/edit/").content.decode()
+    assert 'name="rows-0-stable_every"' in form and 'name="rows-1-stable_every"' in form
+    rows = [r for r in rows_of() if r["key"] == "sma.sitter.risdiplam.motor"]
+    data = {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "1", "reason": "Adults after 3 years", "expected_number": ""}
+    for name, value in rows[0].items():
+        data[f"rows-0-{name}"] = ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+    data["rows-0-stable_after_months"] = "36"
+    assert lead.post("/protocols/center-a/sma/edit/", data).status_code == 302
+    saved = ProtocolVersion.objects.get(center=world.center_a, condition="sma").rows[0]
+    assert (saved["stable_every"], saved["stable_after_months"], saved["stable_min_age_months"]) == ("P12M", 36, 216)
+    data["expected_number"] = "1"
+    data["rows-0-every"] = ""
+    bad = lead.post("/protocols/center-a/sma/edit/", data)
+    assert bad.status_code == 400 and "needs a repetition interval" in bad.content.decode()

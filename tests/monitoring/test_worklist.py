@@ -252,3 +252,47 @@ def test_the_worklist_sorts_by_due_date_patient_or_center(world, overdue_patient
     page = signed_in(world.clinician_a).get("/worklist/?sort=patient")
     assert page.status_code == 200 and 'name="sort"' in page.content.decode()
     assert signed_in(world.clinician_a).get("/worklist/?sort=shoe-size").status_code == 400
+
+
+def test_adults_stable_on_the_same_therapy_are_not_flagged_at_six_months(world, today):
+    """clinical.md §A.1.2 note: an adult sitter on risdiplam for 3 years, assessed 210 days ago, is
+    next due at 12 months (in 155 days, beyond the 90-day horizon), not at 6 months (27 days ago,
+    window closed 13 days ago). On risdiplam for 400 days, or with a status changed 100 days ago,
+    the row's 6 months hold: overdue."""
+    from qadam.patients import services as patient_services
+
+    day = datetime.timedelta(days=1)
+
+    def adult(started_days_ago: int):
+        patient = sma_patient(
+            world.clinician_a,
+            world.center_a,
+            birth_date=datetime.date(1990, 1, 1),
+            diagnosed_on=today - 3650 * day,
+            status="sitter",
+        )
+        start = today - started_days_ago * day
+        course(world.clinician_a, patient, "risdiplam", start, doses=[start], route="oral")
+        for instrument in ("hfmse", "rulm", "fvc", "eq5d5l"):
+            done(world.clinician_a, patient, instrument, start - 10 * day)
+            done(world.clinician_a, patient, instrument, today - 210 * day)
+        return patient
+
+    stable, recent = adult(3 * 365), adult(400)
+    changed = adult(3 * 365)
+    patient_services.sma_status_add(
+        by=world.clinician_a, patient=changed, recorded_on=today - 100 * day, sma_type="3", functional_status="walker"
+    )
+    items = selectors.worklist(viewer=world.clinician_a, today=today, filters=WorklistFilters(kind="assessment")).items
+    flagged = {(i.registry_id, i.code) for i in items if i.state == "overdue"}
+    assert not [
+        (i.code, i.due, i.rule, i.rule_text)
+        for i in items
+        if i.registry_id == stable.registry_id and i.state == "overdue"
+    ]
+    assert (recent.registry_id, "hfmse") in flagged and (changed.registry_id, "hfmse") in flagged
+    # The reason says why 12 months, once the date is within the horizon.
+    later = today + 100 * day
+    items = selectors.patient_monitoring(viewer=world.clinician_a, patient=stable, today=later).items
+    hfmse = [i for i in items if i.code == "hfmse"]
+    assert hfmse and hfmse[0].state == "upcoming" and "adult stable on the same therapy" in hfmse[0].rule_text

@@ -32,6 +32,14 @@ Decisions where the spec is silent (docs/monitoring.md, each [RD]):
 - Instruments with a minimum age are not scheduled before it: RULM from 30 months (scales.md §2.2),
   FVC from 5 years (clinical.md §A.1.2: "if able, usually ≥5–6 y").
 - Calendar months, clamped to the end of a shorter month (``qadam.regimens.calendar_months``).
+- **Adults stable on the same therapy** (clinical.md §A.1.2 note: "Adults (any status) may use a
+  12-month interval once stable for ≥2 years on the same therapy" [RD]): a repeated row may name a
+  longer interval, ``stable_every``, used once the patient is at least ``stable_min_age_months`` old
+  (default 216, 18 years) and has had the same functional status and therapy for at least
+  ``stable_after_months`` (default 24). The registry cannot judge clinical stability; it reads
+  "stable" as no change of recorded functional status or therapy (``PatientDates.stable_since``)
+  [RD]. The longer interval starts from the first repeated date that falls on or after the day the
+  patient qualifies; earlier dates keep the row's own interval.
 
 >>> from datetime import date
 >>> row = ProtocolRow.from_dict({"key": "r", "instruments": ["hfmse"], "anchor": "diagnosis",
@@ -76,6 +84,9 @@ MIDDLE_TOLERANCE_DAYS = 7
 LONG_TOLERANCE_DAYS = 14
 STALE_MIN_DAYS = 28
 MAX_POINTS = 400
+# clinical.md §A.1.2 note [RD]: adults (18 years) stable for 2 years on the same therapy.
+STABLE_MIN_AGE_MONTHS = 216
+STABLE_AFTER_MONTHS = 24
 
 RULE_PROTOCOL = "protocol"
 RULE_BASELINE = "baseline_before_first_dose"
@@ -154,10 +165,14 @@ class ProtocolRow:
     max_age_months: int | None = None  # age on the due date, exclusive
     note: str = ""
     source: str = ""
+    stable_every: Duration | None = None  # the interval for adults stable on the same therapy
+    stable_min_age_months: int | None = None  # default STABLE_MIN_AGE_MONTHS
+    stable_after_months: int | None = None  # default STABLE_AFTER_MONTHS
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProtocolRow:
         every = data.get("every") or None
+        stable = data.get("stable_every") or None
         return cls(
             key=str(data["key"]),
             instruments=tuple(data["instruments"]),
@@ -171,10 +186,21 @@ class ProtocolRow:
             max_age_months=data.get("max_age_months"),
             note=data.get("note") or "",
             source=data.get("source") or "",
+            stable_every=Duration.parse(stable) if stable else None,
+            stable_min_age_months=data.get("stable_min_age_months"),
+            stable_after_months=data.get("stable_after_months"),
         )
 
+    @property
+    def stable_age_months(self) -> int:
+        return STABLE_MIN_AGE_MONTHS if self.stable_min_age_months is None else self.stable_min_age_months
+
+    @property
+    def stable_months(self) -> int:
+        return STABLE_AFTER_MONTHS if self.stable_after_months is None else self.stable_after_months
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "key": self.key,
             "status": self.status,
             "treatment": self.treatment,
@@ -188,6 +214,13 @@ class ProtocolRow:
             "note": self.note,
             "source": self.source,
         }
+        if self.stable_every is not None:
+            # Only rows with the adult-stable interval carry its fields, so the rows saved before it
+            # existed compare equal to the same rows read back.
+            data["stable_every"] = str(self.stable_every)
+            data["stable_min_age_months"] = self.stable_min_age_months
+            data["stable_after_months"] = self.stable_after_months
+        return data
 
 
 ROW_FIELDS = frozenset(ProtocolRow.__dataclass_fields__)
@@ -266,6 +299,20 @@ def _row_problems(condition: str, data: Any, known: set[str]) -> list[tuple[str,
                 problems.append(("every", "duration_too_long", every))
         except ValueError:
             problems.append(("every", "duration_invalid", every))
+    stable = data.get("stable_every") or None
+    if stable is not None:
+        try:
+            interval = Duration.parse(stable)
+            if interval.amount == 0:
+                problems.append(("stable_every", "every_zero", stable))
+            elif interval.too_long:
+                problems.append(("stable_every", "duration_too_long", stable))
+        except ValueError:
+            problems.append(("stable_every", "duration_invalid", stable))
+        if every is None:
+            problems.append(("stable_every", "stable_without_every", stable))
+    elif data.get("stable_min_age_months") is not None or data.get("stable_after_months") is not None:
+        problems.append(("stable_every", "stable_every_missing", None))
     status = data.get("status") or ""
     if status and status not in STATUSES.get(condition, ()):
         problems.append(("status", "status_unknown", status))
@@ -279,7 +326,7 @@ def _row_problems(condition: str, data: Any, known: set[str]) -> list[tuple[str,
         isinstance(tolerance, bool) or not isinstance(tolerance, int) or not 0 <= tolerance <= 92
     ):
         problems.append(("tolerance_days", "tolerance_invalid", tolerance))
-    for name in ("min_age_months", "max_age_months"):
+    for name in ("min_age_months", "max_age_months", "stable_min_age_months", "stable_after_months"):
         age = data.get(name)
         if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 1500):
             problems.append((name, "age_invalid", age))
@@ -322,6 +369,9 @@ class PatientDates:
     status: str = ""
     courses: tuple[Course, ...] = ()
     admissions: tuple[date, ...] = ()
+    # Since when the functional status and the therapy are unchanged (None: unknown), for the
+    # adult-stable interval (clinical.md §A.1.2 note).
+    stable_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -342,6 +392,7 @@ class DueItem:
     source: str = ""
     missed: int = 0  # points missed since the last assessment, this one included
     repeat: bool = False  # a repeated point: ``offset`` is the interval since the previous one
+    stable: bool = False  # the adult-stable interval of the row (clinical.md §A.1.2 note)
 
     def in_window(self, today: date) -> bool:
         return self.window_start <= today <= self.window_end
@@ -365,6 +416,7 @@ class DueItem:
             "source": self.source,
             "missed": self.missed,
             "repeat": self.repeat,
+            "stable": self.stable,
         }
 
 
@@ -380,6 +432,7 @@ class _Point:
     satisfied: bool = field(default=False)
     repeat: bool = False
     skipped: int = 0  # unassessed points skipped just before this one
+    stable: bool = False
 
 
 def treatments_of(condition: str, courses: Iterable[Course]) -> frozenset[str]:
@@ -494,7 +547,7 @@ def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, t
             points.append(_Point(due, due, due, str(offset)))
     _set_windows(row, points, anchor_date)
     if row.every is not None:
-        _repeat(row, points, dates, today, limit)
+        _repeat(row, points, dates, today, limit, _stable_from(row, patient))
     if next_anchor is not None:
         points = [p for p in points if p.due < next_anchor] or points[:1]
     minimum = max(INSTRUMENT_MIN_AGE_MONTHS.get(instrument, 0), row.min_age_months or 0)
@@ -515,7 +568,26 @@ def _points(row, instrument, anchor_date, course, next_anchor, dates, patient, t
     return points
 
 
-def _repeat(row: ProtocolRow, points: list[_Point], dates: Sequence[date], today: date, limit: date) -> None:
+def _stable_from(row: ProtocolRow, patient: PatientDates) -> date | None:
+    """The day from which the row's adult-stable interval applies to the patient (None: never).
+
+    >>> row = ProtocolRow.from_dict({"key": "r", "instruments": ["hfmse"], "anchor": "diagnosis",
+    ...                              "offsets": ["P0D"], "every": "P6M", "stable_every": "P12M"})
+    >>> _stable_from(row, PatientDates(birth_date=date(2007, 5, 1), stable_since=date(2020, 1, 1)))
+    datetime.date(2025, 5, 1)
+    >>> _stable_from(row, PatientDates(birth_date=date(1990, 5, 1), stable_since=date(2024, 3, 31)))
+    datetime.date(2026, 3, 31)
+    """
+    if row.stable_every is None or patient.stable_since is None:
+        return None
+    return max(
+        add_months(patient.birth_date, row.stable_age_months), add_months(patient.stable_since, row.stable_months)
+    )
+
+
+def _repeat(
+    row: ProtocolRow, points: list[_Point], dates: Sequence[date], today: date, limit: date, stable_from: date | None
+) -> None:
     """Add the repeated points after the fixed ones, up to ``limit``.
 
     Each run of points counts whole intervals from the day the previous point was actually assessed
@@ -524,11 +596,18 @@ def _repeat(row: ProtocolRow, points: list[_Point], dates: Sequence[date], today
     missed): the schedule of a patient diagnosed decades ago costs as little as a recent one.
     """
     every = row.every
-    step_days = every.amount * {"D": 1, "W": 7, "M": 30.44, "Y": 365.25}[every.unit]
+    step_days = _step_days(every)
     previous = points[-1]
     base, k = previous.due, 0
+    stable = False
     while previous.due <= limit and len(points) < MAX_POINTS:
         before = previous.due
+        if stable_from is not None and not stable and every.times(base, k + 1) >= stable_from:
+            # clinical.md §A.1.2 note: the next date falls when the patient qualifies, so it is the
+            # adult-stable interval after this one (and an assessment within it follows on from it).
+            every, stable = row.stable_every, True
+            step_days = _step_days(every)
+            base, k = before, 0
         index = bisect_left(dates, previous.start)
         if previous.rule != RULE_BASELINE and index < len(dates) and dates[index] < every.after(previous.due):
             # The next point follows on from the day the previous one was actually assessed.
@@ -536,19 +615,31 @@ def _repeat(row: ProtocolRow, points: list[_Point], dates: Sequence[date], today
         # Points well before the next assessment (or before today) cannot be met: skip them.
         following = bisect_right(dates, before)
         target = min(dates[following], today) if following < len(dates) else today
+        if stable_from is not None and not stable:
+            target = min(target, stable_from)  # the row's own interval counts misses until then
         ahead = int(((target - before).days - 2 * step_days) // step_days)
         skipped = 0
         if ahead > 0:
             skipped, k = ahead, k + ahead
             before = every.times(base, k)
+        if stable_from is not None and not stable and every.times(base, k + 1) >= stable_from:
+            # Skipped up to the day the patient qualifies: the adult-stable interval from ``before``.
+            every, stable = row.stable_every, True
+            step_days = _step_days(every)
+            base, k = before, 0
         k += 1
         due = every.times(base, k)
         days = row.tolerance_days if row.tolerance_days is not None else tolerance_days(before, due)
         point = _Point(due, due - timedelta(days=days), due + timedelta(days=days), str(every), repeat=True)
         point.gap_days = (due - before).days
         point.skipped = skipped
+        point.stable = stable
         points.append(point)
         previous = point
+
+
+def _step_days(every: Duration) -> float:
+    return every.amount * {"D": 1, "W": 7, "M": 30.44, "Y": 365.25}[every.unit]
 
 
 def _set_windows(row: ProtocolRow, points: list[_Point], anchor_date: date) -> None:
@@ -613,4 +704,5 @@ def _item(row, instrument, anchor_date, course, point: _Point, state: str, misse
         source=row.source,
         missed=missed,
         repeat=point.repeat,
+        stable=point.stable,
     )

@@ -171,6 +171,7 @@ class _PatientData:
     patient: Patient
     diagnoses: dict[str, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
     status: str = ""
+    status_since: datetime.date | None = None  # the first record of the current run of this status
     admissions: list[datetime.date] = field(default_factory=list)
     done: dict[str, list[datetime.date]] = field(default_factory=lambda: defaultdict(list))
     courses: list[Any] = field(default_factory=list)
@@ -203,10 +204,12 @@ def _load(patients: QuerySet[Patient]) -> dict[int, _PatientData]:
     statuses = (
         SmaStatus.objects.filter(patient__in=chosen)
         .order_by("patient_id", "recorded_on", "id")
-        .values_list("patient_id", "functional_status")
+        .values_list("patient_id", "functional_status", "recorded_on")
     )
-    for patient_id, status in statuses:
-        data[patient_id].status = status
+    for patient_id, status, recorded_on in statuses:
+        entry = data[patient_id]
+        if status != entry.status:
+            entry.status, entry.status_since = status, recorded_on
     visits = Visit.objects.filter(patient__in=chosen, kind=Visit.Kind.BASELINE).values_list("patient_id", "visit_date")
     for patient_id, day in visits:
         data[patient_id].admissions.append(day)
@@ -237,21 +240,40 @@ def _counting(course: Any, today: datetime.date) -> bool:
 def patient_dates(data: _PatientData, condition: str, today: datetime.date) -> due.PatientDates:
     """The scheduler's view of one patient for one condition."""
     courses = []
+    changes = []  # the days the condition's therapy changed: each start, and each stop before today
     for course in data.courses:
         mapped = treatment_of(course.drug)
-        if mapped and mapped[0] == condition and _counting(course, today):
+        if not mapped or mapped[0] != condition:
+            continue
+        if course.started_on <= today:
+            changes.append(course.started_on)
+        if course.stopped_on is not None and course.stopped_on <= today and mapped[1] not in LIFELONG_TREATMENTS:
+            changes.append(course.stopped_on)
+        if _counting(course, today):
             doses = tuple(a.given_on for a in course.administrations.all() if a.given_on <= today)
             courses.append(due.Course(treatment=mapped[1], started_on=course.started_on, doses=doses))
     days = sorted(data.diagnoses.get(condition, []))
     # A new stroke starts a new episode; other conditions date from their first diagnosis.
     diagnosis = (days[-1] if condition == "stroke" else days[0]) if days else None
+    status = data.status if condition == "sma" else ""
     return due.PatientDates(
         birth_date=data.patient.birth_date,
         diagnosis=diagnosis,
-        status=data.status if condition == "sma" else "",
+        status=status,
         courses=tuple(courses),
         admissions=tuple(d for d in data.admissions if diagnosis is None or d >= diagnosis),
+        stable_since=_stable_since(diagnosis, changes, data.status_since if status else None),
     )
+
+
+def _stable_since(
+    diagnosis: datetime.date | None, therapy_changes: list[datetime.date], status_since: datetime.date | None
+) -> datetime.date | None:
+    """Since when the patient's therapy and functional status are unchanged (clinical.md §A.1.2 note,
+    "stable for ≥2 years on the same therapy"): the latest of the diagnosis, each start or stop of a
+    course of the condition, and the first record of the current functional status [RD]."""
+    known = [d for d in (diagnosis, status_since, *therapy_changes) if d is not None]
+    return max(known) if known else None
 
 
 # --- what is due -----------------------------------------------------------------------------------
@@ -367,6 +389,14 @@ def _rule_text(item: due.DueItem) -> str:
         "admission": gettext("admission (baseline visit)"),
     }[item.anchor]
     values = {"offset": duration_words(item.offset), "anchor": anchor, "date": formats.date_format(item.anchor_date)}
+    if item.repeat and item.stable:
+        return (
+            gettext(
+                "Every %(offset)s after the last assessment: an adult stable on the same therapy "
+                "(clinical.md §A.1.2; from %(anchor)s on %(date)s)"
+            )
+            % values
+        )
     if item.repeat:
         return gettext("Every %(offset)s after the last assessment (from %(anchor)s on %(date)s)") % values
     if item.offset == "P0D":

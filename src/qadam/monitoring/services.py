@@ -56,6 +56,12 @@ ROW_MESSAGES = {
     "tolerance_invalid": _("Row %(row)s: the tolerance must be a whole number of days from 0 to 92. Got “%(value)s”."),
     "age_invalid": _("Row %(row)s: an age limit must be a whole number of months from 0 to 1500. Got “%(value)s”."),
     "text_invalid": _("Row %(row)s: the text is too long or not text."),
+    "stable_without_every": _(
+        "Row %(row)s: the interval for adults stable on the same therapy (%(value)s) needs a repetition interval."
+    ),
+    "stable_every_missing": _(
+        "Row %(row)s: give the interval for adults stable on the same therapy, or leave its ages empty."
+    ),
     "condition_unknown": _("“%(value)s” is not a condition with a monitoring protocol."),
 }
 

@@ -309,6 +309,18 @@ class ProtocolRowForm(NamedChoiceErrors, QadamForm):
     tolerance_days = forms.IntegerField(label=gettext_lazy("Tolerance (days)"), required=False)
     min_age_months = forms.IntegerField(label=gettext_lazy("From age (months)"), required=False)
     max_age_months = forms.IntegerField(label=gettext_lazy("Below age (months)"), required=False)
+    stable_every = forms.CharField(
+        label=gettext_lazy("Adults stable on the same therapy: every"),
+        max_length=10,
+        required=False,
+        help_text=gettext_lazy("For example P12M (clinical.md §A.1.2); empty: the row's own interval"),
+    )
+    stable_min_age_months = forms.IntegerField(
+        label=gettext_lazy("Adult from age (months)"), required=False, help_text=gettext_lazy("Empty: 216 (18 years)")
+    )
+    stable_after_months = forms.IntegerField(
+        label=gettext_lazy("Stable for at least (months)"), required=False, help_text=gettext_lazy("Empty: 24")
+    )
     note = forms.CharField(
         label=gettext_lazy("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -341,6 +353,9 @@ class ProtocolRowForm(NamedChoiceErrors, QadamForm):
             "max_age_months": data.get("max_age_months"),
             "note": data.get("note") or "",
             "source": data.get("source") or "",
+            "stable_every": (data.get("stable_every") or "").strip(),
+            "stable_min_age_months": data.get("stable_min_age_months"),
+            "stable_after_months": data.get("stable_after_months"),
         }
 
 
