@@ -505,3 +505,72 @@ class TestAdultsStableOnTheSameTherapy:
         assert sma["sma.sitter.risdiplam.motor"].stable_months == 24
         assert sma["sma.sitter.risdiplam.motor"].stable_age_months == 216
         assert sma["sma.walker.untreated.motor.child"].stable_every is None  # ends at 18 years
+
+
+class TestFcrnCycles:
+    """clinical.md §A.2, FcRn blocker: "QMG or MGC at cycle start and end for the first two cycles,
+    then every 6 months" — rows anchored on ``cycle_start`` / ``cycle_end`` with ``max_cycles=2``."""
+
+    rows = [
+        row(key="start", instruments=["qmg"], treatment="fcrn_blocker", anchor="cycle_start", max_cycles=2),
+        row(key="end", instruments=["qmg"], treatment="fcrn_blocker", anchor="cycle_end", max_cycles=2),
+    ]
+    # Weekly × 4 cycles: 6–27 January, 3–24 March, 5–26 May 2025.
+    patient = PatientDates(
+        birth_date=date(1980, 1, 1),
+        diagnosis=date(2024, 6, 1),
+        courses=(
+            Course(
+                "fcrn_blocker",
+                date(2025, 1, 6),
+                (date(2025, 1, 6), date(2025, 3, 3)),
+                cycles=(
+                    (date(2025, 1, 6), date(2025, 1, 27)),
+                    (date(2025, 3, 3), date(2025, 3, 24)),
+                    (date(2025, 5, 5), date(2025, 5, 26)),
+                ),
+            ),
+        ),
+    )
+
+    def items(self, done, today):
+        return summary(due_items(rows=self.rows, patient=self.patient, done={"qmg": done}, today=today))
+
+    def test_start_and_end_of_the_first_two_cycles(self):
+        # Cycle 2 started 3 March without a QMG: overdue once its ±3-day window closed (6 March).
+        assert self.items([date(2025, 1, 6), date(2025, 1, 27)], date(2025, 3, 10)) == [
+            ("qmg", "2025-03-03", "overdue", "2025-02-28", "2025-03-06"),
+            ("qmg", "2025-03-24", "upcoming", "2025-03-21", "2025-03-27"),
+        ]
+        # Assessed at the start of cycle 2; its end (24 March) is missed by 28 March.
+        done = [date(2025, 1, 6), date(2025, 1, 27), date(2025, 3, 3)]
+        assert self.items(done, date(2025, 3, 28)) == [("qmg", "2025-03-24", "overdue", "2025-03-21", "2025-03-27")]
+        # Cycle 3 has no cycle points; the missed end of cycle 2 lapses 28 days after its window (24 April).
+        assert self.items(done, date(2025, 4, 24)) == [("qmg", "2025-03-24", "overdue", "2025-03-21", "2025-03-27")]
+        assert self.items(done, date(2025, 5, 6)) == []
+
+    def test_rows_are_checked(self):
+        good = {
+            "key": "c",
+            "instruments": ["qmg"],
+            "treatment": "fcrn_blocker",
+            "anchor": "cycle_end",
+            "offsets": ["P0D"],
+        }
+        assert parse_rows("mg", [{**good, "max_cycles": 2}], scales.INSTRUMENTS)[0].max_cycles == 2
+        assert "max_cycles" not in parse_rows("mg", [good], scales.INSTRUMENTS)[0].as_dict()
+        with pytest.raises(ProtocolError) as caught:
+            parse_rows(
+                "mg",
+                [
+                    {**good, "max_cycles": 0},
+                    {**good, "anchor": "dose", "max_cycles": 2},
+                    {**good, "treatment": ""},
+                ],
+                scales.INSTRUMENTS,
+            )
+        assert [(i, c) for i, _f, c, _v in caught.value.problems] == [
+            (0, "max_cycles_invalid"),
+            (1, "max_cycles_without_cycle"),
+            (2, "treatment_required"),
+        ]

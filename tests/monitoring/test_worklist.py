@@ -296,3 +296,33 @@ def test_adults_stable_on_the_same_therapy_are_not_flagged_at_six_months(world, 
     items = selectors.patient_monitoring(viewer=world.clinician_a, patient=stable, today=later).items
     hfmse = [i for i in items if i.code == "hfmse"]
     assert hfmse and hfmse[0].state == "upcoming" and "adult stable on the same therapy" in hfmse[0].rule_text
+
+
+def test_fcrn_cycles_from_the_recorded_administrations(world, today):
+    """clinical.md §A.2: cycles grouped as the dosing schedule groups them (recorded cycle numbers);
+    a running efgartigimod cycle (weekly × 4, §B.2) ends on its planned 4th dose."""
+    from qadam.patients import services as patient_services
+    from qadam.therapy.models import Administration, TherapyCourse
+
+    day = datetime.timedelta(days=1)
+    start = today - 70 * day
+    patient = make_patient(world.clinician_a, world.center_a, birth_date=datetime.date(1980, 1, 1))
+    patient_services.diagnosis_add(
+        by=world.clinician_a, patient=patient, icd10="G70.0", diagnosed_on=start - 60 * day, is_primary=True
+    )
+    made = TherapyCourse.objects.create(
+        patient=patient, center=patient.center, drug="efgartigimod_alfa", started_on=start, created_by=world.clinician_a
+    )
+    for offset, cycle in ((0, 1), (7, 1), (14, 1), (21, 1), (63, 2)):
+        Administration.objects.create(
+            course=made, given_on=start + offset * day, dose=10, dose_unit="mg/kg", route="iv",
+            cycle_number=cycle, created_by=world.clinician_a,
+        )  # fmt: skip
+    for offset in (0, 21, 63):  # QMG at both ends of cycle 1 and the start of cycle 2
+        done(world.clinician_a, patient, "qmg", start + offset * day)
+    items = selectors.patient_monitoring(viewer=world.clinician_a, patient=patient, today=today).items
+    qmg = [i for i in items if i.code == "qmg"]
+    # Cycle 2 started on day 63 and runs to its planned 4th dose on day 84 (14 days from today).
+    assert [(i.state, i.due) for i in qmg] == [("upcoming", start + 84 * day)]
+    assert qmg[0].due_item.row_key == "mg.fcrn_blocker.qmg.cycle_end"
+    assert "end of a cycle" in qmg[0].rule_text

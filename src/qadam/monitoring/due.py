@@ -3,7 +3,8 @@
 The rules are those of clinical.md §A (general rules for all conditions, registry-design defaults
 [RD]):
 
-1. A protocol row names instruments, an **anchor event** (diagnosis, treatment start, each dose,
+1. A protocol row names instruments, an **anchor event** (diagnosis, treatment start, each dose, the
+   start or end of each FcRn-blocker cycle,
    admission) and **offsets** from it, optionally repeated ``every`` interval. Each due date has a
    tolerance window: ±14 days when the interval leading to it is 3 months or more, ±3 days when it
    is 1 month or less (clinical.md §A rule 1). Between one and three months the rule is silent;
@@ -62,7 +63,10 @@ from typing import Any
 from qadam.regimens.calendar_months import add_months, whole_months_between
 
 CONDITIONS: tuple[str, ...] = ("sma", "mg", "stroke", "pain")
-ANCHORS: tuple[str, ...] = ("diagnosis", "treatment_start", "dose", "admission")
+ANCHORS: tuple[str, ...] = ("diagnosis", "treatment_start", "dose", "admission", "cycle_start", "cycle_end")
+# Anchors on a course's doses or cycles: the row must name its treatment.
+COURSE_ANCHORS = frozenset({"treatment_start", "dose", "cycle_start", "cycle_end"})
+CYCLE_ANCHORS = frozenset({"cycle_start", "cycle_end"})
 STATUSES: dict[str, tuple[str, ...]] = {"sma": ("non_sitter", "sitter", "walker")}
 TREATMENTS: dict[str, tuple[str, ...]] = {
     "sma": ("untreated", "nusinersen", "risdiplam", "onasemnogene"),
@@ -168,6 +172,7 @@ class ProtocolRow:
     stable_every: Duration | None = None  # the interval for adults stable on the same therapy
     stable_min_age_months: int | None = None  # default STABLE_MIN_AGE_MONTHS
     stable_after_months: int | None = None  # default STABLE_AFTER_MONTHS
+    max_cycles: int | None = None  # cycle anchors: only the first N cycles of a course (None: all)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ProtocolRow:
@@ -189,6 +194,7 @@ class ProtocolRow:
             stable_every=Duration.parse(stable) if stable else None,
             stable_min_age_months=data.get("stable_min_age_months"),
             stable_after_months=data.get("stable_after_months"),
+            max_cycles=data.get("max_cycles"),
         )
 
     @property
@@ -220,6 +226,8 @@ class ProtocolRow:
             data["stable_every"] = str(self.stable_every)
             data["stable_min_age_months"] = self.stable_min_age_months
             data["stable_after_months"] = self.stable_after_months
+        if self.max_cycles is not None:
+            data["max_cycles"] = self.max_cycles
         return data
 
 
@@ -319,7 +327,13 @@ def _row_problems(condition: str, data: Any, known: set[str]) -> list[tuple[str,
     treatment = data.get("treatment") or ""
     if treatment and treatment not in TREATMENTS[condition]:
         problems.append(("treatment", "treatment_unknown", treatment))
-    if data.get("anchor") in ("treatment_start", "dose") and not treatment:
+    max_cycles = data.get("max_cycles")
+    if max_cycles is not None:
+        if isinstance(max_cycles, bool) or not isinstance(max_cycles, int) or not 1 <= max_cycles <= 99:
+            problems.append(("max_cycles", "max_cycles_invalid", max_cycles))
+        elif data.get("anchor") not in CYCLE_ANCHORS:
+            problems.append(("max_cycles", "max_cycles_without_cycle", max_cycles))
+    if data.get("anchor") in COURSE_ANCHORS and not treatment:
         problems.append(("treatment", "treatment_required", data.get("anchor")))
     tolerance = data.get("tolerance_days")
     if tolerance is not None and (
@@ -350,6 +364,9 @@ class Course:
     treatment: str
     started_on: date
     doses: tuple[date, ...] = ()
+    # FcRn-blocker cycles (clinical.md §A.2): (first dose, last dose) of each cycle, the last dose
+    # planned from the label's cycle size while the cycle runs, None when it cannot be known yet.
+    cycles: tuple[tuple[date, date | None], ...] = ()
 
     @property
     def first_dose(self) -> date:
@@ -532,6 +549,16 @@ def _occurrences(row: ProtocolRow, patient: PatientDates) -> list[tuple[date, Co
         return [
             (c.started_on, c, starts[i + 1].started_on if i + 1 < len(starts) else None) for i, c in enumerate(starts)
         ]
+    if row.anchor in CYCLE_ANCHORS:
+        found = []
+        for c in courses:
+            chosen = c.cycles[: row.max_cycles] if row.max_cycles is not None else c.cycles
+            for index, (start, end) in enumerate(chosen):
+                following = c.cycles[index + 1][0] if index + 1 < len(c.cycles) else None
+                day = start if row.anchor == "cycle_start" else end
+                if day is not None:
+                    found.append((day, c, following))
+        return sorted(found, key=lambda occurrence: occurrence[0])
     doses = sorted({(d, c) for c in courses for d in c.doses}, key=lambda pair: pair[0])
     return [(d, c, doses[i + 1][0] if i + 1 < len(doses) else None) for i, (d, c) in enumerate(doses)]
 

@@ -42,6 +42,8 @@ ANCHOR_LABELS = {
     "treatment_start": _("Treatment start"),
     "dose": _("Each dose"),
     "admission": _("Admission (baseline visit)"),
+    "cycle_start": _("Start of each cycle"),
+    "cycle_end": _("End of each cycle"),
 }
 
 

@@ -250,8 +250,10 @@ def patient_dates(data: _PatientData, condition: str, today: datetime.date) -> d
         if course.stopped_on is not None and course.stopped_on <= today and mapped[1] not in LIFELONG_TREATMENTS:
             changes.append(course.stopped_on)
         if _counting(course, today):
-            doses = tuple(a.given_on for a in course.administrations.all() if a.given_on <= today)
-            courses.append(due.Course(treatment=mapped[1], started_on=course.started_on, doses=doses))
+            given = [a for a in course.administrations.all() if a.given_on <= today]
+            doses = tuple(a.given_on for a in given)
+            cycles = _cycles(course, given) if mapped[1] == "fcrn_blocker" else ()
+            courses.append(due.Course(treatment=mapped[1], started_on=course.started_on, doses=doses, cycles=cycles))
     days = sorted(data.diagnoses.get(condition, []))
     # A new stroke starts a new episode; other conditions date from their first diagnosis.
     diagnosis = (days[-1] if condition == "stroke" else days[0]) if days else None
@@ -264,6 +266,29 @@ def patient_dates(data: _PatientData, condition: str, today: datetime.date) -> d
         admissions=tuple(d for d in data.admissions if diagnosis is None or d >= diagnosis),
         stable_since=_stable_since(diagnosis, changes, data.status_since if status else None),
     )
+
+
+def _cycles(course: Any, given: list[Any]) -> tuple[tuple[datetime.date, datetime.date | None], ...]:
+    """(first dose, last dose) of each FcRn-blocker cycle, grouped as the dosing schedule groups them
+    (``qadam.therapy.schedules.cycles``: the recorded cycle number, else a gap of more than 21 days or
+    a full cycle). A cycle still running ends on its planned last dose, the label's weekly doses
+    (clinical.md §B.2: efgartigimod × 4, rozanolixizumab × 6); for a product whose cycle size Qadam
+    does not know, the end is known only once the next cycle has started."""
+    from qadam.therapy.schedules import CYCLE_DOSES, cycles, fcrn_product
+
+    size = CYCLE_DOSES.get(fcrn_product(course))
+    groups = cycles(given, size)
+    found = []
+    for index, group in enumerate(groups):
+        start, last = group[0].given_on, group[-1].given_on
+        if size is not None and len(group) < size and index == len(groups) - 1:
+            end = start + datetime.timedelta(weeks=size - 1)
+        elif size is None and index == len(groups) - 1:
+            end = None
+        else:
+            end = last
+        found.append((start, end))
+    return tuple(found)
 
 
 def _stable_since(
@@ -387,6 +412,8 @@ def _rule_text(item: due.DueItem) -> str:
         "treatment_start": gettext("treatment start"),
         "dose": gettext("dose"),
         "admission": gettext("admission (baseline visit)"),
+        "cycle_start": gettext("the start of a cycle"),
+        "cycle_end": gettext("the end of a cycle"),
     }[item.anchor]
     values = {"offset": duration_words(item.offset), "anchor": anchor, "date": formats.date_format(item.anchor_date)}
     if item.repeat and item.stable:

@@ -43,8 +43,11 @@ ROW_MESSAGES = {
     "instrument_unknown": _("Row %(row)s: “%(value)s” is not an instrument of the catalogue."),
     "instrument_repeated": _("Row %(row)s: an instrument is named twice (%(value)s)."),
     "anchor_unknown": _(
-        "Row %(row)s: choose the anchor event: diagnosis, treatment start, dose or admission. Got “%(value)s”."
+        "Row %(row)s: choose the anchor event: diagnosis, treatment start, dose, admission, cycle start or "
+        "cycle end. Got “%(value)s”."
     ),
+    "max_cycles_invalid": _("Row %(row)s: the number of cycles must be a whole number from 1 to 99. Got “%(value)s”."),
+    "max_cycles_without_cycle": _("Row %(row)s: a number of cycles needs the anchor cycle start or cycle end."),
     "offsets_missing": _("Row %(row)s: give at least one offset, such as P0D."),
     "duration_invalid": _("Row %(row)s: “%(value)s” is not a duration such as P0D, P14D, P2W, P6M or P1Y."),
     "duration_too_long": _("Row %(row)s: “%(value)s” is longer than any protocol needs (at most 125 years)."),

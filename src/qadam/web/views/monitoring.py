@@ -321,6 +321,11 @@ class ProtocolRowForm(NamedChoiceErrors, QadamForm):
     stable_after_months = forms.IntegerField(
         label=gettext_lazy("Stable for at least (months)"), required=False, help_text=gettext_lazy("Empty: 24")
     )
+    max_cycles = forms.IntegerField(
+        label=gettext_lazy("First cycles only"),
+        required=False,
+        help_text=gettext_lazy("Cycle anchors: the number of cycles; empty: every cycle"),
+    )
     note = forms.CharField(
         label=gettext_lazy("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -356,6 +361,7 @@ class ProtocolRowForm(NamedChoiceErrors, QadamForm):
             "stable_every": (data.get("stable_every") or "").strip(),
             "stable_min_age_months": data.get("stable_min_age_months"),
             "stable_after_months": data.get("stable_after_months"),
+            "max_cycles": data.get("max_cycles"),
         }
 
 
