@@ -10,7 +10,9 @@ The rules are those of clinical.md §A (general rules for all conditions, regist
    is 1 month or less (clinical.md §A rule 1). Between one and three months the rule is silent;
    Qadam uses ±7 days [RD]. A row may set its own ``tolerance_days``.
 2. The rows that apply are those of the patient's current functional status and treatment
-   (clinical.md §A rule 2 switches rows at the next visit; the history of an instrument continues).
+   (clinical.md §A rule 2 switches rows at the next visit; Qadam switches them on the date the
+   status or course is recorded, see docs/monitoring.md rule 2 for why; the history of an
+   instrument continues).
 3. Before the first dose of a disease-modifying or biologic therapy a baseline is required within
    the 3 months before that dose (clinical.md §A rule 3): the point at offset 0 from the treatment
    start of such a course has the window [first dose − 3 months, first dose] and cannot be made
