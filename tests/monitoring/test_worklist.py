@@ -326,3 +326,24 @@ def test_fcrn_cycles_from_the_recorded_administrations(world, today):
     assert [(i.state, i.due) for i in qmg] == [("upcoming", start + 84 * day)]
     assert qmg[0].due_item.row_key == "mg.fcrn_blocker.qmg.cycle_end"
     assert "end of a cycle" in qmg[0].rule_text
+
+
+def test_rows_switch_on_the_day_the_status_is_recorded(world, today):
+    """docs/monitoring.md rule 2 (the simplification of clinical.md §A rule 2): a walker status recorded
+    10 days ago, on a day without a visit, switches to the walker rows at once (6MWT due); the
+    HFMSE history continues (assessed 30 days ago: nothing due for it)."""
+    from qadam.patients import services as patient_services
+
+    day = datetime.timedelta(days=1)
+    patient = sma_patient(world.clinician_a, world.center_a, birth_date=datetime.date(2012, 5, 9), diagnosed_on=today - 400 * day)  # fmt: skip
+    for instrument in ("hfmse", "rulm", "fvc", "eq5d5l"):
+        done(world.clinician_a, patient, instrument, today - 30 * day)
+    before = {
+        i.code for i in selectors.patient_monitoring(viewer=world.clinician_a, patient=patient, today=today).items
+    }
+    assert "6mwt" not in before
+    patient_services.sma_status_add(
+        by=world.clinician_a, patient=patient, recorded_on=today - 10 * day, sma_type="3", functional_status="walker"
+    )
+    items = selectors.patient_monitoring(viewer=world.clinician_a, patient=patient, today=today).items
+    assert {i.code for i in items if i.kind == "assessment"} == {"6mwt"}
