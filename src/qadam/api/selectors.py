@@ -6,12 +6,14 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db import connections, router
+from django.db.models import Count, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
 
 from qadam.core.exceptions import NotVisible
 
 from .models import ApiToken
+from .rows import RowReader
 
 TOKEN_SCHEME = "qadam"
 
@@ -48,16 +50,7 @@ def token_for_secret(token: str) -> ApiToken:
     prefix = token_prefix(token)
     if prefix is None:
         raise TokenRejected("token_invalid")
-    # The owner's profile language comes in the same query (``profile_language``): the answer's language
-    # needs it on every request that names none in ``Accept-Language``.
-    # The prefix is unique: a plain lookup, without the ordering and limit ``first()`` would add.
-    rows = list(
-        ApiToken.objects.select_related("user")
-        .annotate(profile_language=F("user__profile__language"))
-        .filter(prefix=prefix)
-        .order_by()
-    )
-    row = rows[0] if rows else None
+    row = _token_row(prefix)
     if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
         raise TokenRejected("token_invalid")
     if row.revoked_at is not None:
@@ -65,6 +58,54 @@ def token_for_secret(token: str) -> ApiToken:
     if not row.user.is_active:
         raise TokenRejected("token_invalid")
     return row
+
+
+def _token_row(prefix: str) -> ApiToken | None:
+    """The token with ``prefix``, its user and the user's profile language (``profile_language``).
+
+    The rows of ``ApiToken.objects.select_related("user").annotate(profile_language=F("user__profile__language"))
+    .filter(prefix=prefix)``, in one statement written out (``qadam.api.rows``): every request by token
+    runs it.
+    """
+    connection = connections[router.db_for_read(ApiToken)]
+    sql, token_reader, user_reader = _token_statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = token_reader.instance(connection, row)
+    token.user = user_reader.instance(connection, row, token_reader.width)
+    token.profile_language = row[-1]
+    return token
+
+
+_TOKEN_STATEMENTS: dict[str, tuple[str, RowReader, RowReader]] = {}
+
+
+def _token_statement(connection: Any) -> tuple[str, RowReader, RowReader]:
+    statement = _TOKEN_STATEMENTS.get(connection.vendor)
+    if statement is None:
+        from django.contrib.auth import get_user_model
+
+        from qadam.centers.models import UserProfile
+
+        user_model = get_user_model()
+        token_reader, user_reader = RowReader(ApiToken, "t"), RowReader(user_model, "u")
+        q = connection.ops.quote_name
+        token_user = ApiToken._meta.get_field("user").column
+        profile_user = UserProfile._meta.get_field("user").column
+        user_pk = user_model._meta.pk.column
+        sql = (
+            f"SELECT {token_reader.columns(connection)}, {user_reader.columns(connection)}, "
+            f"p.{q(UserProfile._meta.get_field('language').column)} "
+            f"FROM {q(ApiToken._meta.db_table)} t "
+            f"INNER JOIN {q(user_model._meta.db_table)} u ON u.{q(user_pk)} = t.{q(token_user)} "
+            f"LEFT OUTER JOIN {q(UserProfile._meta.db_table)} p ON p.{q(profile_user)} = u.{q(user_pk)} "
+            f"WHERE t.{q(ApiToken._meta.get_field('prefix').column)} = %s"
+        )
+        statement = _TOKEN_STATEMENTS[connection.vendor] = (sql, token_reader, user_reader)
+    return statement
 
 
 def tokens_of(user: Any) -> QuerySet[ApiToken]:
@@ -89,14 +130,58 @@ def visit_for_recording(*, viewer: Any, visit_id: int) -> Any:
     viewer's roles, so the read is one query by primary key without the visibility subquery. Whether
     the viewer may write there is for ``assessment_record`` to decide (403 for a registry manager).
     """
-    from qadam.assessments.models import Visit
     from qadam.centers.selectors import can_see_patients
 
-    rows = list(Visit.objects.select_related("patient__center").filter(pk=visit_id).order_by()) if _id(visit_id) else []
-    visit = rows[0] if rows else None
+    visit = _visit_row(visit_id) if _id(visit_id) else None
     if visit is None or not can_see_patients(viewer, visit.patient.center_id):
         raise NotVisible(params={"visit_id": visit_id})
     return visit
+
+
+def _visit_row(visit_id: int) -> Any:
+    """The visit ``visit_id`` with its patient and the patient's center, or None: the rows of
+    ``Visit.objects.select_related("patient__center").filter(pk=visit_id)`` in one statement written
+    out (``qadam.api.rows``), as every submission runs it."""
+    from qadam.assessments.models import Visit
+
+    connection = connections[router.db_for_read(Visit)]
+    sql, readers = _visit_statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [visit_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    visit_reader, patient_reader, center_reader = readers
+    visit = visit_reader.instance(connection, row)
+    patient = patient_reader.instance(connection, row, visit_reader.width)
+    patient.center = center_reader.instance(connection, row, visit_reader.width + patient_reader.width)
+    visit.patient = patient
+    return visit
+
+
+_VISIT_STATEMENTS: dict[str, tuple[str, tuple[RowReader, RowReader, RowReader]]] = {}
+
+
+def _visit_statement(connection: Any) -> tuple[str, tuple[RowReader, RowReader, RowReader]]:
+    statement = _VISIT_STATEMENTS.get(connection.vendor)
+    if statement is None:
+        from qadam.assessments.models import Visit
+        from qadam.centers.models import Center
+        from qadam.patients.models import Patient
+
+        readers = (RowReader(Visit, "v"), RowReader(Patient, "p"), RowReader(Center, "c"))
+        q = connection.ops.quote_name
+        columns = ", ".join(reader.columns(connection) for reader in readers)
+        sql = (
+            f"SELECT {columns} FROM {q(Visit._meta.db_table)} v "
+            f"INNER JOIN {q(Patient._meta.db_table)} p "
+            f"ON p.{q(Patient._meta.pk.column)} = v.{q(Visit._meta.get_field('patient').column)} "
+            f"INNER JOIN {q(Center._meta.db_table)} c "
+            f"ON c.{q(Center._meta.pk.column)} = p.{q(Patient._meta.get_field('center').column)} "
+            f"WHERE v.{q(Visit._meta.pk.column)} = %s"
+        )
+        statement = _VISIT_STATEMENTS[connection.vendor] = (sql, readers)
+    return statement
 
 
 def _id(value: Any) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from .models import Center, Membership, Role, UserProfile
@@ -50,13 +51,29 @@ def roles_by_center(user: User | None) -> dict[int, frozenset[str]]:
     # getattr/setattr, not __dict__: request.user is a lazy proxy that passes them to the user.
     cached = getattr(user, ROLES_ATTRIBUTE, None)
     if cached is None:
-        # order_by(): the model's default ordering joins the centers table for nothing here.
         grouped: dict[int, set[str]] = {}
-        for center_id, role in Membership.objects.filter(user=user).order_by().values_list("center_id", "role"):
+        for center_id, role in _membership_rows(user.pk):
             grouped.setdefault(center_id, set()).add(role)
         cached = {center_id: frozenset(roles) for center_id, roles in grouped.items()}
         setattr(user, ROLES_ATTRIBUTE, cached)
     return cached
+
+
+def _membership_rows(user_id: int) -> list[tuple[int, str]]:
+    """(center id, role) of every membership of the user: the rows of
+    ``Membership.objects.filter(user_id=user_id).order_by().values_list("center_id", "role")``, in a
+    statement written out, since nearly every request by token or session runs it (without the model's
+    default ordering, which joins the centers table for nothing here)."""
+    connection = connections[router.db_for_read(Membership)]
+    q = connection.ops.quote_name
+    meta = Membership._meta
+    sql = (
+        f"SELECT {q(meta.get_field('center').column)}, {q(meta.get_field('role').column)} "
+        f"FROM {q(meta.db_table)} WHERE {q(meta.get_field('user').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return cursor.fetchall()
 
 
 def forget_roles(user: User | None) -> None:
