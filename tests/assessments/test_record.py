@@ -238,3 +238,26 @@ def test_signing_a_recorded_assessment_later_works_as_for_any_completed_one(worl
         by=world.clinician_a, assessment=recorded, password=PASSWORD, expected_version=recorded.row_version
     )
     assert (signed.status, signed.row_version) == ("signed", 2)
+
+
+def test_the_row_written_is_the_instance_returned_and_saving_signals_are_sent(world, visit):
+    from django.db.models import signals
+
+    seen = []
+
+    def note(sender, instance, **kwargs):
+        seen.append((kwargs.get("created"), instance.pk is None))
+
+    signals.pre_save.connect(note, sender=Assessment)
+    signals.post_save.connect(note, sender=Assessment)
+    try:
+        recorded = _record(world, visit)
+    finally:
+        signals.pre_save.disconnect(note, sender=Assessment)
+        signals.post_save.disconnect(note, sender=Assessment)
+    assert seen == [(None, True), (True, False)]
+    stored = Assessment.objects.get(pk=recorded.pk)
+    assert not recorded._state.adding
+    for field in Assessment._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(recorded, field.attname), field.name
+    assert recorded.created_at is not None and recorded.updated_at is not None

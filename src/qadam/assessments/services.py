@@ -27,7 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import signals
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -274,9 +275,45 @@ def assessment_record(
         events.append(AuditEvent(Action.SIGN, obj=assessment, patient=patient, changes=signature, reason=reason))
     with transaction.atomic():
         claim_patient(by, patient, allowed=can_sign if signing else can_write_clinical)
-        assessment.save(force_insert=True)
+        _insert(assessment)
         audit_record_many(actor=by, events=events)
     return assessment
+
+
+def _insert(assessment: Assessment) -> None:
+    """``assessment.save(force_insert=True)`` with the INSERT written out: the same values (each field's
+    ``pre_save`` and database preparation, as the ORM does), signals and state, without building the
+    statement through the query compiler on every submission."""
+    alias = router.db_for_write(Assessment, instance=assessment)
+    connection = connections[alias]
+    meta = Assessment._meta
+    signals.pre_save.send(sender=Assessment, instance=assessment, raw=False, using=alias, update_fields=None)
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    params = [f.get_db_prep_save(f.pre_save(assessment, True), connection) for f in fields]
+    sql, returning = _insert_statement(connection, fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+    assessment.pk = pk
+    assessment._state.adding = False
+    assessment._state.db = alias
+    signals.post_save.send(
+        sender=Assessment, instance=assessment, created=True, update_fields=None, raw=False, using=alias
+    )
+
+
+def _insert_statement(connection: Any, fields: list[Any]) -> tuple[str, bool]:
+    q = connection.ops.quote_name
+    meta = Assessment._meta
+    columns = ", ".join(q(f.column) for f in fields)
+    sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    returning = connection.features.can_return_columns_from_insert
+    if returning:
+        sql += f" RETURNING {q(meta.pk.column)}"
+    return sql, returning
 
 
 def _recordable_status_problems(status: Any) -> list[Message]:
