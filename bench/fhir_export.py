@@ -24,7 +24,7 @@ same ``--patients`` reuses the cohort it finds there instead of generating it ag
 
     .venv/bin/python bench/fhir_export.py --patients 10000
     .venv/bin/python bench/fhir_export.py --patients 100000 --keep \\
-        --database-url postgres://postgres@127.0.0.1:5432/qadam_h4_bench
+        --database-url postgres://postgres@127.0.0.1:5432/qadam_fhir_bench
 """
 
 from __future__ import annotations

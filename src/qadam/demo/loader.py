@@ -62,7 +62,7 @@ from qadam.therapy.models import Administration, AdverseEvent, TherapyCourse, Va
 
 from .cohort import CENTERS, DemoAssessment, DemoCohort, DemoPatient
 
-# One login per role; clinician and coordinator work in the first center (REGISTRY.md).
+# One login per role; clinician and coordinator work in the first center (see docs/demo.md).
 DEMO_LOGINS: tuple[tuple[str, str], ...] = (
     ("clinician", Role.CLINICIAN),
     ("coordinator", Role.COORDINATOR),

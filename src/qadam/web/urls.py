@@ -1,4 +1,4 @@
-"""URLs of the web screens (names are the contract in REGISTRY.md)."""
+"""URLs of the web screens; views and templates refer to them by name."""
 
 from django.urls import include, path, register_converter
 
