@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qadam import scales
-from qadam.scales.errors import ScaleError
 from qadam.scales.model import NotTested
-from qadam.scales.scoring import _result, context_items, score_instrument, validate_answers, validate_context
+from qadam.scales.scoring import score_validated
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,7 @@ def score_for_storage(
     form posts, and ``{"not_tested": reason, "note": ...}`` for items not administered; empty
     values are dropped. Scoring the stored form again gives the same result.
     """
-    if not isinstance(responses, Mapping) or (context is not None and not isinstance(context, Mapping)):
-        score_instrument(instrument, responses, context)  # raises the engine's own "invalid_request"
-    # The steps of ``qadam.scales.scoring.score_instrument``, run once: its answers are the ones stored,
-    # so the responses are validated a single time (``tests/assessments/test_scoring.py`` holds the
-    # two to the same results and problems).
-    clean_context, context_problems = validate_context(instrument, context or {})
-    answers, problems = validate_answers(instrument, responses, context_items(instrument, clean_context))
-    problems.extend(context_problems)
-    if problems:
-        raise ScaleError(problems)
-    result = _result(instrument, answers, clean_context, instrument.scorer(instrument, answers, clean_context))
+    result, answers, clean_context = score_validated(instrument, responses, context)
     return Scoring(result=result, responses={k: _stored(v) for k, v in answers.items()}, context=dict(clean_context))
 
 

@@ -348,6 +348,18 @@ def score_instrument(
     instrument: Instrument, responses: Mapping[str, Any], context: Mapping[str, Any] | None = None
 ) -> Result:
     """Validate and score one administration of ``instrument``; raise ``ScaleError`` if invalid."""
+    return score_validated(instrument, responses, context)[0]
+
+
+def score_validated(
+    instrument: Instrument, responses: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> tuple[Result, Answers, dict[str, Any]]:
+    """As ``score_instrument``, also returning the answers and context as the engine accepted them.
+
+    A registry stores those (the choice code ``2`` for a posted "2", ``NotTested`` for an item not
+    administered), so that scoring the stored form again gives the same result without validating
+    the input a second time.
+    """
     if not isinstance(responses, Mapping):
         raise ScaleError(
             [
@@ -376,7 +388,7 @@ def score_instrument(
     if problems:
         raise ScaleError(problems)
     scored = instrument.scorer(instrument, answers, clean_context)
-    return _result(instrument, answers, clean_context, scored)
+    return _result(instrument, answers, clean_context, scored), answers, dict(clean_context)
 
 
 def _result(instrument: Instrument, answers: Answers, context: Mapping[str, Any], scored: Scored) -> Result:
