@@ -23,15 +23,6 @@ EXPORT_FORMATS = {
 }
 
 
-def _format_module(path: str) -> Any | None:
-    try:
-        return importlib.import_module(path)
-    except ModuleNotFoundError as error:
-        if error.name and path.startswith(error.name):
-            return None
-        raise
-
-
 class FormatCommand(BaseCommand):
     """Dispatch ``qadam <direction> <format> …`` to the format's module."""
 
@@ -40,12 +31,10 @@ class FormatCommand(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
         for name, (path, help_text) in self.formats.items():
-            module = _format_module(path)
-            if module is None:
-                continue
+            module = importlib.import_module(path)
             format_parser = sub.add_parser(name, help=help_text, description=help_text)
             module.add_arguments(format_parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        module = _format_module(self.formats[options["format"]][0])
+        module = importlib.import_module(self.formats[options["format"]][0])
         module.run(options, self)
